@@ -1,0 +1,1 @@
+"""qa: rule-based question answering over news articles, with no language model."""

@@ -1,0 +1,126 @@
+"""The JSON API blueprint: /api/ask, /api/health, /api/documents."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from qa.errors import ApiError
+from qa.pipeline import Pipeline, Result, UnknownDocument
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_QUESTION_CHARS = 500
+MAX_TOP_K = 10
+DEFAULT_TOP_K = 3
+
+
+def pipeline() -> Pipeline:
+    """Return the application's pipeline."""
+    return current_app.extensions["qa"]
+
+
+def validate_question(value) -> str:
+    """Return a usable question or raise a 400 naming the problem."""
+    if value is None:
+        raise ApiError(400, "missing_question", "'question' is required")
+    if not isinstance(value, str):
+        raise ApiError(400, "invalid_question", "'question' must be a string")
+    if not value.strip():
+        raise ApiError(400, "empty_question", "'question' must not be empty")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ApiError(400, "question_too_long", f"'question' must be at most {MAX_QUESTION_CHARS} characters")
+    return value
+
+
+def validate_top_k(value) -> int:
+    """Return top_k as an int in 1..10 or raise a 400."""
+    if value is None:
+        return DEFAULT_TOP_K
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOP_K:
+        raise ApiError(400, "invalid_top_k", f"'top_k' must be an integer from 1 to {MAX_TOP_K}")
+    return value
+
+
+def validate_doc(value) -> str | None:
+    """Return the document filter or raise a 400 if it is not a string."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ApiError(400, "invalid_doc", "'doc' must be a non-empty string")
+    return value
+
+
+def ask(question: str, top_k: int, doc: str | None) -> Result:
+    """Run the pipeline, turning an unknown document into a 404."""
+    try:
+        return pipeline().ask(question, top_k=top_k, doc=doc)
+    except UnknownDocument:
+        raise ApiError(404, "unknown_doc", f"no document with id {doc!r}") from None
+
+
+def result_json(result: Result) -> dict:
+    """Return the API's JSON body for a pipeline result."""
+    q = result.question
+    return {
+        "question": q.text,
+        "analysis": {
+            "answer_type": q.answer_type,
+            "rule": q.rule,
+            "keywords": list(q.keywords),
+            "focus": q.focus,
+            "target": q.target,
+            "entities": list(q.entities),
+        },
+        "answers": [
+            {
+                "text": a.text,
+                "type": a.type,
+                "score": a.score,
+                "rule": a.rule,
+                "sentence": {"doc": a.doc, "index": a.sentence_index, "text": a.sentence},
+                "span": list(a.span),
+                "canonical": a.canonical,
+                "scores": a.scores,
+                "sentences": a.sentences,
+            }
+            for a in result.answers
+        ],
+    }
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+def ask_endpoint():
+    """Answer a question given as JSON (POST) or query parameters (GET)."""
+    if request.method == "GET":
+        args = request.args
+        question = validate_question(args.get("q", args.get("question")))
+        top_k = validate_top_k(args.get("top_k"))
+        doc = validate_doc(args.get("doc"))
+    else:
+        if not request.is_json:
+            raise ApiError(415, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
+        body = request.get_json(silent=True)
+        if body is None:
+            raise ApiError(400, "invalid_json", "the body is not valid JSON")
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid_body", "the body must be a JSON object")
+        question = validate_question(body.get("question"))
+        top_k = validate_top_k(body.get("top_k"))
+        doc = validate_doc(body.get("doc"))
+    return jsonify(result_json(ask(question, top_k, doc)))
+
+
+@bp.get("/health")
+def health():
+    """Report that the service answers, with the size of its index."""
+    manifest = pipeline().index.manifest
+    return jsonify({"status": "ok", "documents": len(manifest.documents), "sentences": manifest.sentences})
+
+
+@bp.get("/documents")
+def documents():
+    """List the indexed documents with their sentence counts."""
+    manifest = pipeline().index.manifest
+    return jsonify([{"id": doc, "sentences": n} for doc, n in sorted(manifest.documents.items())])

@@ -1,0 +1,85 @@
+"""Command line: `python -m qa ask|index|eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from qa.api import result_json
+from qa.evaluation import evaluate, format_table, read_suite, summarize
+from qa.pipeline import Pipeline, UnknownDocument
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_ask(args, pipeline: Pipeline) -> int:
+    try:
+        result = pipeline.ask(args.question, top_k=args.top_k, doc=args.doc)
+    except UnknownDocument:
+        print(f"error: no document with id {args.doc!r}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        return 0
+    q = result.question
+    print(f"type {q.answer_type} (rule {q.rule}); keywords: {', '.join(q.keywords)}")
+    if not result.answers:
+        print("no answer found")
+    for n, a in enumerate(result.answers, start=1):
+        s, e = a.span
+        name = f"{a.canonical} (\"{a.text}\" in the sentence)" if a.canonical else a.text
+        print(f"{n}. {name}   [{a.type}, score {a.score:.2f}, rule {a.rule}]")
+        print(f"   {a.doc}#{a.sentence_index}: {a.sentence[:s]}[{a.sentence[s:e]}]{a.sentence[e:]}")
+    return 0
+
+
+def cmd_index(args, pipeline: Pipeline) -> int:
+    started = time.perf_counter()
+    manifest = pipeline.index.ensure(rebuild=args.rebuild, progress=_progress if sys.stderr.isatty() or args.progress else None)
+    for skipped in manifest.skipped:
+        print(f"skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
+    print(
+        f"index ready: {len(manifest.documents)} documents, {manifest.sentences} sentences "
+        f"({time.perf_counter() - started:.2f}s)"
+    )
+    return 0
+
+
+def cmd_eval(args, pipeline: Pipeline) -> int:
+    summary = summarize(evaluate(pipeline, read_suite(args.file)))
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(format_table(summary))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line."""
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Rule-based question answering over news articles.")
+    parser.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
+    parser.add_argument("--index", default="index", help="index directory (default: index)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON")
+    ask.add_argument("--top-k", type=int, default=3, choices=range(1, 11), metavar="N", help="answers to show (1-10)")
+    ask.add_argument("--doc", help="only this document")
+    index = sub.add_parser("index", help="build the index if missing or stale")
+    index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
+    index.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+    ev = sub.add_parser("eval", help="score a JSONL question suite")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+    pipeline = Pipeline(args.corpus, args.index)
+    return {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command](args, pipeline)

@@ -1,0 +1,104 @@
+"""Entity annotation: typed spans of every sentence, found once at index time."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass
+
+from qa.names import find_names, surname
+from qa.rules import load_rules
+
+ENTITY_RULES = "entities.toml"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A typed span of a sentence with the rule that found it."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    rule: str
+    confidence: float
+    canonical: str | None = None  # the fullest form of a person's name in the document
+
+    def to_json(self) -> list:
+        """Return the entity as a compact list for the index."""
+        return [self.start, self.end, self.label, self.rule, self.confidence, self.canonical]
+
+    @classmethod
+    def from_json(cls, sentence: str, row: list) -> "Entity":
+        """Rebuild an entity stored by to_json for a sentence."""
+        start, end, label, rule, confidence, canonical = row
+        return cls(start, end, sentence[start:end], label, rule, confidence, canonical)
+
+    def as_dict(self) -> dict:
+        """Return the entity as a plain dict."""
+        return asdict(self)
+
+
+@functools.cache
+def entity_rules():
+    """Return the compiled extraction rules of rules/entities.toml, in file order."""
+    return load_rules(ENTITY_RULES, required=("label", "confidence"))
+
+
+def find_patterns(text: str) -> list[Entity]:
+    """Return the non-overlapping pattern matches of a text: longest first, then file order."""
+    found = []
+    for order, rule in enumerate(entity_rules()):
+        for match in rule.regex.finditer(text):
+            if match.end() > match.start():
+                found.append((-(match.end() - match.start()), order, match, rule))
+    found.sort(key=lambda item: (item[0], item[1], item[2].start()))
+    taken: list[tuple[int, int]] = []
+    entities = []
+    for _, _, match, rule in found:
+        start, end = match.span()
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        entities.append(Entity(start, end, match.group(), rule.get("label"), rule.name, rule.get("confidence")))
+    return sorted(entities, key=lambda e: e.start)
+
+
+def annotate_sentence(text: str) -> list[Entity]:
+    """Return every entity of one sentence, without document context."""
+    entities = find_patterns(text)
+    numeric = [(e.start, e.end) for e in entities]
+    for name in find_names(text):
+        if any(name.start < e and s < name.end for s, e in numeric):
+            continue  # "February" in "February 2022" is a date, not a name
+        entities.append(Entity(name.start, name.end, name.text, name.label, name.rule, name.confidence))
+    return sorted(entities, key=lambda e: (e.start, -e.end))
+
+
+def resolve_people(annotated: list[list[Entity]]) -> list[list[Entity]]:
+    """Give every mention of a person the fullest form of the name in the document."""
+    fullest: dict[str, str] = {}
+    for entities in annotated:
+        for e in entities:
+            if e.label == "PERSON":
+                key = surname(e.text)
+                if len(e.text.split()) > len(fullest.get(key, "").split()):
+                    fullest[key] = e.text
+    resolved = []
+    for entities in annotated:
+        row = []
+        for e in entities:
+            label, rule, confidence = e.label, e.rule, e.confidence
+            if e.label == "PROPER" and len(e.text.split()) == 1 and e.text in fullest:
+                label, rule, confidence = "PERSON", "name-known-surname", 0.8
+            canonical = fullest.get(surname(e.text)) if label == "PERSON" else None
+            if canonical == e.text:
+                canonical = None
+            row.append(Entity(e.start, e.end, e.text, label, rule, confidence, canonical))
+        resolved.append(row)
+    return resolved
+
+
+def annotate_document(sentences: list[str]) -> list[list[Entity]]:
+    """Annotate the sentences of one document, resolving people across it."""
+    return resolve_people([annotate_sentence(text) for text in sentences])

@@ -1,0 +1,285 @@
+"""The sentence index: one Whoosh document per sentence, rebuilt atomically when stale."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from qa.corpus import corpus_files, fingerprint, read_corpus, stat_signature
+from qa.entities import annotate_document
+from qa.rules import RULES_DIR, read_words
+from qa.text import split_sentences, stem
+
+log = logging.getLogger(__name__)
+
+# Bump when the schema or what goes into it changes: old indexes are then rebuilt.
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+CURRENT = "current"
+BUILDS = "builds"
+CODE_FILES = ("index.py", "entities.py", "names.py", "text.py", "gazetteer.py")
+# How often (seconds) a serving process looks at the corpus for changes.
+STALE_CHECK_INTERVAL = 2.0
+
+
+class IndexError_(RuntimeError):
+    """The index cannot be built or opened."""
+
+
+def analyzer():
+    """Return the analyzer of the stemmed text field (and of question keywords)."""
+    return (
+        RegexTokenizer(r"\w+(?:\.\w+)*")
+        | LowercaseFilter()
+        | StopFilter(stoplist=read_words("words/stopwords.txt"), minsize=1)
+        | StemFilter(stemfn=stem, cachesize=-1)
+    )
+
+
+def schema() -> Schema:
+    """Return the Whoosh schema: one document per sentence."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc=ID(stored=True),
+        index=NUMERIC(stored=True, sortable=True),
+        paragraph=STORED(),
+        text=STORED(),
+        body=TEXT(analyzer=analyzer(), phrase=True),
+        types=KEYWORD(stored=True, scorable=True),
+        entities=STORED(),
+    )
+
+
+@dataclass
+class Manifest:
+    """What an index was built from, and what it holds."""
+
+    schema: int
+    corpus: dict[str, str]
+    rules: dict[str, str]
+    documents: dict[str, int] = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)
+    sentences: int = 0
+    built_seconds: float = 0.0
+
+    def source(self) -> tuple:
+        """Return what decides whether the index is stale."""
+        return (self.schema, self.corpus, self.rules)
+
+
+def source_fingerprint(corpus_dir: Path) -> tuple[dict, dict]:
+    """Return the digests of the corpus files and of the rules and annotating code."""
+    corpus_dir = Path(corpus_dir)
+    rule_files = sorted(p for p in RULES_DIR.rglob("*") if p.is_file())
+    code_dir = Path(__file__).resolve().parent
+    rules = fingerprint(rule_files, RULES_DIR.parent)
+    rules.update(fingerprint([code_dir / name for name in CODE_FILES], code_dir.parent))
+    return fingerprint(corpus_files(corpus_dir), corpus_dir), rules
+
+
+def _watched_files(corpus_dir: Path) -> list[Path]:
+    return corpus_files(corpus_dir) + sorted(p for p in RULES_DIR.rglob("*") if p.is_file())
+
+
+def build(corpus_dir: Path, index_dir: Path, progress=None) -> Manifest:
+    """Build a fresh index into a new directory and swap it in atomically."""
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    started = time.perf_counter()
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+    tmp = builds / f".tmp-{stamp}"
+    tmp.mkdir()
+    try:
+        corpus_digest, rules_digest = source_fingerprint(corpus_dir)
+        documents, skipped = read_corpus(corpus_dir)
+        manifest = Manifest(SCHEMA_VERSION, corpus_digest, rules_digest, skipped=[s.__dict__ for s in skipped])
+        ix = whoosh_index.create_in(str(tmp), schema())
+        total = len(documents)
+        with ix.writer(limitmb=128) as writer:
+            for done, document in enumerate(documents, start=1):
+                sentences = split_sentences(document.id, document.text)
+                annotated = annotate_document([s.text for s in sentences])
+                for sentence, entities in zip(sentences, annotated):
+                    writer.add_document(
+                        id=f"{document.id}#{sentence.index}",
+                        doc=document.id,
+                        index=sentence.index,
+                        paragraph=sentence.paragraph,
+                        text=sentence.text,
+                        body=sentence.text,
+                        types=" ".join(sorted({e.label for e in entities})),
+                        entities=[e.to_json() for e in entities],
+                    )
+                manifest.documents[document.id] = len(sentences)
+                manifest.sentences += len(sentences)
+                if progress:
+                    progress(done, total)
+        manifest.built_seconds = round(time.perf_counter() - started, 3)
+        # The manifest is written last: a build directory without one is incomplete.
+        (tmp / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=1), encoding="utf-8")
+        final = builds / stamp
+        os.rename(tmp, final)
+        link = index_dir / f".{CURRENT}-{stamp}"
+        os.symlink(os.path.join(BUILDS, stamp), link)
+        os.replace(link, index_dir / CURRENT)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_builds(index_dir, keep={stamp})
+    log.info("indexed %d sentences of %d documents in %.2fs", manifest.sentences, len(documents), manifest.built_seconds)
+    return manifest
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
+    """Delete builds older than the previous one; a reader may still hold the previous."""
+    builds = sorted(
+        (p for p in (index_dir / BUILDS).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    complete = [p for p in builds if not p.name.startswith(".tmp-")]
+    for path in complete[:-2]:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in builds:
+        # Leftovers of a build that was killed, older than a minute (a live build is younger).
+        if path.name.startswith(".tmp-") and time.time() - path.stat().st_mtime > 60:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> tuple[Path, Manifest] | None:
+    """Return the current build directory and its manifest, or None if there is no valid one."""
+    current = Path(index_dir) / CURRENT
+    try:
+        target = current.resolve(strict=True)
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    if manifest.schema != SCHEMA_VERSION or not whoosh_index.exists_in(str(target)):
+        return None
+    return target, manifest
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, blocking: bool = True):
+    """Hold the index directory's build lock (one builder at a time, across processes)."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(index_dir) / ".lock", "w") as handle:
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class SentenceIndex:
+    """A corpus's sentence index: built on first use, rebuilt when stale, one searcher per use."""
+
+    def __init__(self, corpus_dir, index_dir):
+        self.corpus_dir = Path(corpus_dir)
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: dict[Path, object] = {}
+        self._current: tuple[Path, Manifest] | None = None
+        self._signature = None
+        self._checked = 0.0
+
+    def is_stale(self) -> bool:
+        """Tell whether the current index is missing or was built from other files."""
+        current = read_manifest(self.index_dir)
+        if current is None:
+            return True
+        corpus, rules = source_fingerprint(self.corpus_dir)
+        return current[1].source() != (SCHEMA_VERSION, corpus, rules)
+
+    def ensure(self, rebuild: bool = False, progress=None) -> Manifest:
+        """Make sure a complete, up-to-date index is current; build it if not."""
+        if not rebuild and not self.is_stale():
+            return self._refresh()[1]
+        with build_lock(self.index_dir):
+            # Another process may have built it while this one waited for the lock.
+            if rebuild or self.is_stale():
+                build(self.corpus_dir, self.index_dir, progress=progress)
+        self._signature = stat_signature(_watched_files(self.corpus_dir))
+        return self._refresh()[1]
+
+    def _refresh(self) -> tuple[Path, Manifest]:
+        current = read_manifest(self.index_dir)
+        if current is None:
+            raise IndexError_(f"no complete index in {self.index_dir}")
+        with self._lock:
+            if self._current is None or self._current[0] != current[0]:
+                self._current = current
+                self._opened = {current[0]: whoosh_index.open_dir(str(current[0]))}
+        return current
+
+    def _check_corpus(self) -> None:
+        """Rebuild when the corpus or rules changed, looking at most every few seconds."""
+        now = time.monotonic()
+        if now - self._checked < STALE_CHECK_INTERVAL:
+            return
+        self._checked = now
+        signature = stat_signature(_watched_files(self.corpus_dir))
+        if signature == self._signature:
+            return
+        if self.is_stale():
+            with build_lock(self.index_dir, blocking=False) as locked:
+                if locked and self.is_stale():
+                    build(self.corpus_dir, self.index_dir)
+        self._signature = signature
+
+    @property
+    def manifest(self) -> Manifest:
+        """Return the manifest of the index currently served."""
+        return self._current_build()[1]
+
+    def _current_build(self) -> tuple[Path, Manifest]:
+        if self._current is None:
+            self.ensure()
+        self._check_corpus()
+        # Another process may have swapped in a new build: follow the link.
+        target = (self.index_dir / CURRENT).resolve()
+        if self._current is None or target != self._current[0]:
+            try:
+                return self._refresh()
+            except IndexError_:
+                self.ensure()
+                return self._refresh()
+        return self._current
+
+    @contextlib.contextmanager
+    def searcher(self):
+        """Yield a Whoosh searcher over the current build, with that build's manifest."""
+        path, manifest = self._current_build()
+        with self._lock:
+            ix = self._opened.get(path) or whoosh_index.open_dir(str(path))
+            self._opened[path] = ix
+        with ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)) as searcher:
+            yield searcher, manifest

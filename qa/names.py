@@ -1,0 +1,204 @@
+"""Proper names in a sentence: people, organisations, places and nationalities."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from textblob.en import lexicon
+
+from qa import gazetteer
+from qa.rules import read_lines, read_words
+
+TITLES = "words/titles.txt"
+ORG_WORDS = "words/org_words.txt"
+GROUP_NOUNS = "words/group_nouns.txt"
+TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
+# Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
+CONNECTORS = frozenset("of de da del di du la le van von der bin al el y and for".split())
+PLACE_LABELS = {"COUNTRY": "COUNTRY", "CITY": "CITY", "REGION": "REGION", "DEMONYM": "NORP"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A proper name in a sentence: span, label and the rule that typed it."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, COUNTRY, CITY, REGION, NORP, GROUP or PROPER
+    rule: str
+    confidence: float
+    title: str = ""  # the title or honorific before a person's name, if any
+
+
+@functools.cache
+def _titles() -> tuple[frozenset[str], frozenset[str]]:
+    phrases = {alt.lower() for entry in read_lines(TITLES) for alt in entry[0]}
+    words = {w.strip(".") for phrase in phrases for w in phrase.split()} - CONNECTORS
+    return frozenset(phrases | {p.rstrip(".") for p in phrases}), frozenset(words)
+
+
+@functools.cache
+def _org_words() -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {"suffix": set(), "prefix": set(), "known": set()}
+    for entry in read_lines(ORG_WORDS):
+        kind = entry[-1][0] if len(entry) > 1 else "suffix"
+        kinds.setdefault(kind, set()).update(alt.lower() for alt in entry[0])
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _common_word(token: str) -> bool:
+    """Tell whether a capitalised word is an ordinary word (sentence-initial 'However')."""
+    bare = token.rstrip(".").replace("\u2019", "'")
+    if bare.isupper() and len(bare) > 1:
+        return False
+    tag = lexicon.get(bare)
+    if tag is not None:
+        return not tag.startswith("NNP")
+    lower = lexicon.get(bare.lower())
+    return lower is not None and not lower.startswith("NNP")
+
+
+def _runs(text: str) -> list[list[re.Match]]:
+    """Group capitalised tokens into runs, allowing lower-case connectors inside."""
+    tokens = list(TOKEN.finditer(text))
+    runs: list[list[re.Match]] = []
+    current: list[re.Match] = []
+    for i, tok in enumerate(tokens):
+        word = tok.group()
+        gap = text[current[-1].end() : tok.start()] if current else ""
+        joinable = not current or re.fullmatch(r"\s?", gap) is not None
+        starts_clause = i == 0 or re.search(r"[.:;!?\u201c\"(\u2014-]\s*$", text[: tok.start()]) is not None
+        if _is_capitalised(word) and joinable and not (starts_clause and not current and _common_word(word)):
+            current.append(tok)
+            continue
+        if (
+            current
+            and word in CONNECTORS
+            and joinable
+            and i + 1 < len(tokens)
+            and _is_capitalised(tokens[i + 1].group())
+            and text[tok.end() : tokens[i + 1].start()] == " "
+        ):
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = [tok] if (_is_capitalised(word) and not (starts_clause and _common_word(word))) else []
+    if current:
+        runs.append(current)
+    # A run never ends on a connector.
+    return [r[: max(i for i, t in enumerate(r) if t.group() not in CONNECTORS) + 1] for r in runs]
+
+
+def _strip_possessive(text: str, start: int, end: int) -> int:
+    span = text[start:end]
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if span.endswith(suffix) and len(span) > len(suffix):
+            return end - len(suffix)
+    return end
+
+
+def _trim_period(text: str, start: int, end: int) -> int:
+    """Drop a sentence-final period from a name, but keep "U.S." and "Co."."""
+    last = text[start:end].split()[-1]
+    if last.endswith(".") and last.count(".") == 1 and len(last) > 2 and last.lower() not in read_words("abbreviations.txt"):
+        return end - 1
+    return end
+
+
+def _split_title(words: list[str]) -> int:
+    """Return how many leading words of a run are a title ("Secretary of State", "Mr.")."""
+    phrases, title_words = _titles()
+    lowered = [w.lower() for w in words]
+    best = 0
+    for n in range(1, len(words)):
+        phrase = " ".join(lowered[:n])
+        if phrase in phrases or phrase.rstrip(".") in phrases:
+            best = n
+    # Compound titles ("Treasury Secretary") end on a title word.
+    n = best
+    while n < len(words) - 1 and lowered[n].rstrip(".") in title_words:
+        n += 1
+    while n > best and lowered[n - 1].rstrip(".") not in title_words:
+        n -= 1
+    return max(best, n)
+
+
+def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
+    orgs = _org_words()
+    lowered = [w.lower().rstrip(".") for w in words]
+    phrase = " ".join(w.lower() for w in words)
+    if phrase in orgs.get("known", ()) or phrase.rstrip(".") in orgs.get("known", ()):
+        return "ORG", "name-known-organisation", 0.9
+    if has_title:
+        return "PERSON", "name-after-title", 0.9
+    if any(w in orgs.get("suffix", ()) for w in lowered[1:]) or any(
+        " ".join(lowered[:n]) in orgs.get("prefix", ()) for n in range(1, len(lowered))
+    ):
+        return "ORG", "name-organisation-word", 0.85
+    places = gazetteer.find_places(" ".join(words), case_sensitive=False)
+    if places and places[0].start == 0 and places[0].end == len(" ".join(words)):
+        return PLACE_LABELS[places[0].place.kind], "name-gazetteer", 0.9
+    if places:
+        return "ORG", "name-with-place", 0.6
+    if all(w.isupper() for w in words) and len(words) == 1 and len(words[0]) <= 6:
+        return "ORG", "name-acronym", 0.6
+    initials = any(re.fullmatch(r"[A-Z]\.", w) for w in words[1:-1])
+    if 2 <= len(words) <= 4 and not any(w in CONNECTORS for w in words):
+        return "PERSON", "name-initial" if initials else "name-two-words", 0.8 if initials else 0.6
+    return "PROPER", "name-proper", 0.4
+
+
+def find_names(text: str) -> list[Name]:
+    """Return the proper names of a sentence, typed by titles, word lists and gazetteers."""
+    names = []
+    for run in _runs(text):
+        start = run[0].start()
+        end = _strip_possessive(text, start, run[-1].end())
+        words = text[start:end].split()
+        if not words:
+            continue
+        cut = _split_title(words)
+        title = " ".join(words[:cut])
+        if cut >= len(words):
+            continue  # a bare title ("President") names nobody
+        rest = words[cut:]
+        # "President Vladimir V. Putin of Russia": the place after "of" is not part of the name.
+        if cut and "of" in rest:
+            rest = rest[: rest.index("of")]
+        offset = text.index(rest[0], start + len(" ".join(words[:cut])))
+        end = offset + len(" ".join(rest))
+        label, rule, confidence = _classify(rest, bool(cut))
+        end = _trim_period(text, offset, end)
+        names.append(Name(offset, end, text[offset:end], label, rule, confidence, title))
+    return names + _groups(text, names)
+
+
+@functools.cache
+def _group_regex() -> re.Pattern:
+    nouns = sorted({alt for entry in read_lines(GROUP_NOUNS) for alt in entry[0]}, key=len, reverse=True)
+    return re.compile(r"\s+((?:[a-z]+\s+)?(?:" + "|".join(map(re.escape, nouns)) + r"))\b")
+
+
+def _groups(text: str, names: list[Name]) -> list[Name]:
+    """Find groups of people named by a nationality or organisation ("Kyrgyz authorities")."""
+    found = []
+    for name in names:
+        if name.label not in ("NORP", "ORG", "PROPER", "COUNTRY"):
+            continue
+        match = _group_regex().match(text, name.end)
+        if match:
+            found.append(Name(name.start, match.end(1), text[name.start : match.end(1)], "GROUP", "group-noun-after-name", 0.8))
+    return found
+
+
+def surname(name: str) -> str:
+    """Return the last word of a person's name, without a possessive."""
+    return re.sub(r"['\u2019]s?$", "", name.split()[-1]) if name.split() else name

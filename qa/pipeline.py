@@ -1,0 +1,59 @@
+"""The question answering pipeline: analyse, retrieve, extract, rank."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.extraction import answer_labels, extract
+from qa.index import SentenceIndex, analyzer
+from qa.question import Question, analyze
+from qa.ranking import Answer, rank
+from qa.retrieval import question_terms, search
+
+MAX_HITS = 10
+
+
+class UnknownDocument(LookupError):
+    """The question was restricted to a document the corpus does not have."""
+
+
+@dataclass
+class Result:
+    """What the pipeline found for one question, with timings per stage."""
+
+    question: Question
+    answers: list[Answer]
+    timings: dict = field(default_factory=dict)
+
+
+class Pipeline:
+    """Answer questions over one corpus and its index."""
+
+    def __init__(self, corpus_dir="corpus", index_dir="index"):
+        self.index = SentenceIndex(Path(corpus_dir), Path(index_dir))
+        self.analyzer = analyzer()
+
+    def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Result:
+        """Answer a question from the corpus (or one document of it)."""
+        started = time.perf_counter()
+        analysis = analyze(question)
+        labels = answer_labels(analysis.answer_type)
+        with self.index.searcher() as (searcher, manifest):
+            if doc is not None and doc not in manifest.documents:
+                raise UnknownDocument(doc)
+            retrieved = time.perf_counter()
+            hits = search(searcher, self.analyzer, analysis, labels, limit=MAX_HITS, doc=doc)
+        searched = time.perf_counter()
+        candidates = extract(analysis, hits)
+        terms = question_terms(self.analyzer, analysis)
+        question_stems = {s for t in terms for s in t.stems} | {s for t in terms for v in t.variant_stems for s in v}
+        answers = rank(analysis, candidates, question_stems, top_k=top_k)
+        done = time.perf_counter()
+        timings = {
+            "analyze_ms": round((retrieved - started) * 1000, 2),
+            "search_ms": round((searched - retrieved) * 1000, 2),
+            "extract_rank_ms": round((done - searched) * 1000, 2),
+        }
+        return Result(analysis, answers, timings)

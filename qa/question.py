@@ -1,0 +1,103 @@
+"""Question analysis: expected answer type, keywords, focus and named entities."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from qa import gazetteer
+from qa.rules import RuleError, load_rules, read_words
+from qa.text import word_spans
+
+QUESTION_RULES = "questions.toml"
+WH_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+@dataclass(frozen=True)
+class Question:
+    """An analysed question: what it asks for and which words should find it."""
+
+    text: str
+    normalized: str
+    answer_type: str
+    rule: str
+    keywords: tuple[str, ...]
+    focus: str | None
+    target: str | None
+    entities: tuple[str, ...]
+
+    @property
+    def coarse_type(self) -> str:
+        """Return the coarse UIUC class, e.g. 'NUM' for 'NUM:money'."""
+        return self.answer_type.split(":", 1)[0]
+
+
+def normalize(question: str) -> str:
+    """Lower-case a question, collapse white space, drop end punctuation.
+
+    >>> normalize("  Who is   the President of Kazakhstan ? ")
+    'who is the president of kazakhstan'
+    """
+    text = question.replace("\u2019", "'").replace("`", "'").lower()
+    text = re.sub(r"\s+'s\b", "'s", text)  # TREC writes "country 's"
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"[\s?.!]+$", "", text)
+
+
+@functools.cache
+def question_rules():
+    """Return the compiled question rules, in file order (first match wins)."""
+    rules = load_rules(QUESTION_RULES, required=("answer_type",))
+    for rule in rules:
+        label = rule.get("answer_type")
+        if not re.fullmatch(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+", label):
+            raise RuleError(f"{rule.source}: rule '{rule.name}': bad answer_type {label!r}")
+    return rules
+
+
+def classify(question: str):
+    """Return (answer_type, rule name, match) for a question; the first matching rule wins."""
+    text = normalize(question)
+    for rule in question_rules():
+        match = rule.regex.search(text)
+        if match:
+            return rule.get("answer_type"), rule.name, match
+    return "ENTY:other", "no-rule", None
+
+
+def _group(match, name):
+    if match is None or name not in match.re.groupindex:
+        return None
+    value = match.group(name)
+    return value.strip() if value else None
+
+
+def keywords(question: str) -> tuple[str, ...]:
+    """Return the content words of a question, in order, without stop words or duplicates."""
+    stop = read_words("words/stopwords.txt") | WH_WORDS
+    seen, words = set(), []
+    for start, end in word_spans(question):
+        word = question[start:end].lower().strip("'\u2019")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if not word or word in stop or word in seen or not re.search(r"\w", word):
+            continue
+        seen.add(word)
+        words.append(word)
+    return tuple(words)
+
+
+def analyze(question: str) -> Question:
+    """Analyse a question into its expected answer type, keywords, focus and entities."""
+    answer_type, rule, match = classify(question)
+    return Question(
+        text=question,
+        normalized=normalize(question),
+        answer_type=answer_type,
+        rule=rule,
+        keywords=keywords(question),
+        focus=_group(match, "focus"),
+        target=_group(match, "target"),
+        entities=tuple(place.name for place in gazetteer.find_places(question)),
+    )

@@ -1,0 +1,112 @@
+"""Ranking: score candidates in [0, 1], merge repeats, abstain below a threshold."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.extraction import Candidate
+from qa.question import Question
+from qa.text import stem
+
+# How much each signal weighs in the final score (they add up to 1).
+WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
+MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
+THRESHOLD = 0.5  # below this final score the service abstains
+MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A ranked answer with its sentence, span and the score of each stage."""
+
+    text: str
+    type: str
+    score: float
+    rule: str
+    doc: str
+    sentence_index: int
+    sentence: str
+    span: tuple[int, int]
+    canonical: str | None = None
+    scores: dict = field(default_factory=dict)
+    sentences: int = 1  # how many sentences gave this answer
+
+
+def _content_stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()}
+
+
+def repeats_question(candidate: Candidate, question_stems: set[str]) -> bool:
+    """Tell whether a candidate only repeats words of the question."""
+    stems = _content_stems(candidate.text) - {"the", "a", "an", "of"}
+    return not stems or stems <= question_stems
+
+
+def proximity(candidate: Candidate) -> float:
+    """Return 1 when the candidate sits next to a matched keyword, less the further away."""
+    if not candidate.hit.matched:
+        return 0.0
+    distance = min(
+        max(0, s - candidate.end, candidate.start - e) for s, e in candidate.hit.matched
+    )
+    return 1.0 / (1.0 + distance / 40.0)
+
+
+def _key(candidate: Candidate) -> str:
+    text = (candidate.canonical or candidate.text).lower()
+    text = re.sub(r"^(?:the|a|an)\s+", "", text)
+    return re.sub(r"\W+", " ", text).strip()
+
+
+def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
+    """Return each signal of a candidate and their weighted sum."""
+    parts = {
+        "coverage": candidate.hit.coverage,
+        "retrieval": candidate.hit.score / best_retrieval if best_retrieval > 0 else 0.0,
+        "type": candidate.type_match,
+        "proximity": proximity(candidate),
+        "confidence": candidate.confidence,
+    }
+    parts["total"] = sum(WEIGHTS[k] * v for k, v in parts.items())
+    return {k: round(v, 4) for k, v in parts.items()}
+
+
+def rank(question: Question, candidates: list[Candidate], question_stems: set[str], top_k: int = 3) -> list[Answer]:
+    """Return the best answers, merged by text, or none when nothing scores high enough."""
+    if not candidates:
+        return []
+    best_retrieval = max(c.hit.score for c in candidates)
+    merged: dict[str, Answer] = {}
+    for candidate in candidates:
+        if candidate.hit.coverage < MIN_COVERAGE or repeats_question(candidate, question_stems):
+            continue
+        parts = score(candidate, best_retrieval)
+        key = _key(candidate)
+        previous = merged.get(key)
+        answer = Answer(
+            text=candidate.text,
+            type=candidate.label,
+            score=parts["total"],
+            rule=candidate.rule,
+            doc=candidate.hit.doc,
+            sentence_index=candidate.hit.index,
+            sentence=candidate.hit.text,
+            span=(candidate.start, candidate.end),
+            canonical=candidate.canonical,
+            scores=parts,
+        )
+        if previous is None:
+            merged[key] = answer
+            continue
+        count = previous.sentences + (previous.sentence_index != answer.sentence_index or previous.doc != answer.doc)
+        best = answer if answer.score > previous.score else previous
+        merged[key] = Answer(**{**best.__dict__, "sentences": count})
+    answers = []
+    for answer in merged.values():
+        bonus = MERGE_BONUS * (answer.sentences - 1)
+        final = round(min(1.0, answer.score + bonus), 4)
+        if final >= THRESHOLD:
+            answers.append(Answer(**{**answer.__dict__, "score": final}))
+    answers.sort(key=lambda a: (-a.score, a.doc, a.sentence_index, a.span))
+    return answers[:top_k]

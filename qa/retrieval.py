@@ -1,0 +1,135 @@
+"""Sentence retrieval: a BM25F search for the question's keywords and their variants."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+from whoosh import query as Q
+
+from qa import gazetteer
+from qa.entities import Entity
+from qa.question import Question
+from qa.rules import read_lines
+
+SYNONYMS = "synonyms.txt"
+SYNONYM_BOOST = 0.6
+TYPE_BOOST = 0.8
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved sentence with its search score and how much of the question it covers."""
+
+    doc: str
+    index: int
+    text: str
+    score: float
+    rank: int
+    coverage: float
+    matched: tuple[tuple[int, int], ...]  # character spans of matched keyword tokens
+    entities: tuple[Entity, ...]
+
+
+def _analyze(ix_analyzer, text: str) -> list[str]:
+    return [t.text for t in ix_analyzer(text)]
+
+
+@functools.cache
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Map each lower-case word or phrase of rules/synonyms.txt to its synonyms."""
+    table: dict[str, set[str]] = {}
+    for entry in read_lines(SYNONYMS):
+        group = [w.lower() for w in entry[0]]
+        for word in group:
+            table.setdefault(word, set()).update(w for w in group if w != word)
+    return {word: tuple(sorted(others)) for word, others in table.items()}
+
+
+def variants(keyword: str) -> tuple[str, ...]:
+    """Return other words a sentence may use for a keyword: synonyms and demonyms."""
+    found = list(synonym_groups().get(keyword, ()))
+    place = gazetteer.entries().get(keyword)
+    if place is not None and place.kind in ("COUNTRY", "DEMONYM") and place.country:
+        found.extend(n.lower() for n in gazetteer.country_names(place.country) if n.lower() != keyword)
+    return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One question keyword as index terms, with the terms of its variants."""
+
+    keyword: str
+    stems: tuple[str, ...]
+    variant_stems: tuple[tuple[str, ...], ...]
+
+
+def question_terms(analyzer, question: Question) -> list[Term]:
+    """Turn the question's keywords into index terms and variant terms."""
+    terms = []
+    for keyword in question.keywords:
+        stems = tuple(_analyze(analyzer, keyword))
+        if not stems:
+            continue
+        variant_stems = tuple(
+            dict.fromkeys(s for s in (tuple(_analyze(analyzer, v)) for v in variants(keyword)) if s and s != stems)
+        )
+        terms.append(Term(keyword, stems, variant_stems))
+    return terms
+
+
+def _clause(stems: tuple[str, ...], boost: float):
+    if len(stems) == 1:
+        return Q.Term("body", stems[0], boost=boost)
+    return Q.Phrase("body", list(stems), boost=boost)
+
+
+def build_query(terms: list[Term], labels: dict[str, float]):
+    """Build an OR query of the keywords, their variants and the expected entity labels."""
+    clauses = []
+    for term in terms:
+        clauses.append(_clause(term.stems, 1.0))
+        clauses.extend(_clause(v, SYNONYM_BOOST) for v in term.variant_stems)
+    if not clauses:
+        return None
+    clauses.extend(Q.Term("types", label, boost=TYPE_BOOST * weight) for label, weight in labels.items())
+    return Q.Or(clauses)
+
+
+def _coverage(analyzer, text: str, terms: list[Term], idf: dict[str, float]):
+    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, removestops=False)]
+    stems = {t[0] for t in tokens}
+    total = matched_weight = 0.0
+    matched_spans = []
+    for term in terms:
+        weight = idf.get(term.keyword, 1.0)
+        total += weight
+        hit = [term.stems] if set(term.stems) <= stems else [v for v in term.variant_stems if set(v) <= stems]
+        if hit:
+            matched_weight += weight * (1.0 if hit[0] == term.stems else SYNONYM_BOOST + 0.2)
+            wanted = set(hit[0])
+            matched_spans.extend((s, e) for stem_, s, e in tokens if stem_ in wanted)
+    return (matched_weight / total if total else 0.0), tuple(sorted(set(matched_spans)))
+
+
+def search(searcher, analyzer, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
+    """Return the best sentences for a question, best first."""
+    terms = question_terms(analyzer, question)
+    query = build_query(terms, labels)
+    if query is None:
+        return []
+    n = max(searcher.doc_count(), 1)
+    idf = {}
+    for term in terms:
+        df = max((searcher.doc_frequency("body", s) for s in term.stems), default=0)
+        # Words the corpus never uses still count: a question about them is not covered.
+        idf[term.keyword] = math.log(1 + n / (df + 0.5))
+    results = searcher.search(query, limit=limit, filter=Q.Term("doc", doc) if doc else None)
+    hits = []
+    for rank, result in enumerate(results):
+        text = result["text"]
+        coverage, matched = _coverage(analyzer, text, terms, idf)
+        entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
+        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities))
+    return hits
