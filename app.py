@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from qa import api, errors, form
+from qa import api, errors, form, openapi
 from qa.pipeline import Pipeline
 
 MAX_BODY_BYTES = 64 * 1024
@@ -26,4 +26,5 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(form.bp)
+    app.register_blueprint(openapi.bp)
     return app

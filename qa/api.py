@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, jsonify, request
 
 from qa.errors import ApiError
@@ -12,6 +14,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_QUESTION_CHARS = 500
 MAX_TOP_K = 10
 DEFAULT_TOP_K = 3
+TOP_K_STRING = re.compile(r"0*(?:[1-9]|10)")  # top_k as a string: "3", "03", "10"
 
 
 def pipeline() -> Pipeline:
@@ -33,11 +36,12 @@ def validate_question(value) -> str:
 
 
 def validate_top_k(value) -> int:
-    """Return top_k as an int in 1..10 or raise a 400."""
+    """Return top_k as an int in 1..10 or raise a 400; a string of ASCII digits naming one ("3") counts."""
     if value is None:
         return DEFAULT_TOP_K
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        value = int(value)
+    # Not str.isdigit(): it takes "²", which int() refuses (a 500), and int() refuses over 4,300 digits.
+    if isinstance(value, str) and TOP_K_STRING.fullmatch(value):
+        value = int(value.lstrip("0"))
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOP_K:
         raise ApiError(400, "invalid_top_k", f"'top_k' must be an integer from 1 to {MAX_TOP_K}")
     return value

@@ -6,11 +6,11 @@ import functools
 import re
 from dataclasses import dataclass
 
-from textblob.en import parse
-
 from qa.question import Question
-from qa.retrieval import Hit
+from qa.retrieval import Hit, variants
 from qa.rules import load_rules, load_table
+from qa.tagging import chunk
+from qa.text import stem
 
 # Labels found at question time rather than at index time.
 DESCRIPTION, NP, REASON = "DESCRIPTION", "NP", "REASON"
@@ -64,10 +64,13 @@ def _words(text: str) -> set[str]:
 
 
 def _refers_to(subject: str, target: str | None) -> bool:
+    """Tell whether a name in a sentence is the question's target ("Joroev" for "emil joroev")."""
     if not target:
         return False
     subject_words, target_words = _words(subject), _words(target)
-    return bool(target_words) and (target_words <= subject_words or (subject_words & target_words and len(subject_words & target_words) >= min(2, len(target_words)) - 0) and subject.split()[-1].lower().strip(".,") in target_words)
+    if not subject_words or not target_words:
+        return False
+    return target_words <= subject_words or subject.split()[-1].lower().strip(".,") in target_words
 
 
 def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]:
@@ -110,14 +113,14 @@ def reasons(hit: Hit, weight: float) -> list[Candidate]:
 def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
     """Return the character spans of the noun-phrase chunks of a sentence (Pattern's chunker)."""
     spans, position, current = [], 0, None
-    for sentence in parse(text, chunks=True, relations=False, lemmata=False).split():
-        for word, tag, chunk, _ in sentence:
+    for sentence in chunk(text):
+        for word, tag, label, _ in sentence:
             start = text.find(word, position)
             if start < 0:
                 continue
             end = position = start + len(word)
-            if chunk.endswith("NP") and tag not in ("PRP", "PRP$", "WDT", "WP", "EX"):
-                if chunk.startswith("B-") or current is None:
+            if label.endswith("NP") and tag not in ("PRP", "PRP$", "WDT", "WP", "EX"):
+                if label.startswith("B-") or current is None:
                     if current:
                         spans.append(current)
                     current = [start, end]
@@ -144,15 +147,56 @@ def phrases(hit: Hit, weight: float) -> list[Candidate]:
     return found
 
 
+ROLE_WINDOW = 40  # characters around a name where its title or role is written
+ROLE_WORDS = 4  # how many words before a name can be its title
+ROLE_SHARE = 0.5  # how much of a person's confidence comes from a fitting title
+
+
+def question_word_stems(question: Question) -> frozenset[str]:
+    """Return the stems of the question's keywords and of their one-word variants."""
+    words = set(question.keywords)
+    for keyword in question.keywords:
+        words.update(v for v in variants(keyword) if " " not in v)
+    return frozenset(stem(w) for w in words)
+
+
+def role_words(hit: Hit, start: int, end: int) -> list[str]:
+    """Return the words that describe a name: its title, an apposition, what "the <role>" refers to."""
+    # The title right before the name ("President X", "the Kazakh president, X") ...
+    before = re.sub(r",\s*$", "", hit.text[max(0, start - ROLE_WINDOW) : start])
+    before = re.split(r"[,;:()\u2014\u201c\u201d\"]", before)[-1]
+    words = re.findall(r"\w+", before.lower())[-ROLE_WORDS:]
+    # ... or an apposition right after it ("X, the president of Y,", "X of Y") ...
+    after = hit.text[end : end + ROLE_WINDOW]
+    if after.startswith((",", " of ")):
+        words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
+    # ... and "the president, X" after "the Kazakh president" in the sentence before.
+    if len(words) >= 2 and words[-2] == "the" and hit.context:
+        earlier = re.findall(r"(\w+)\s+(?:\w+\s+)?" + re.escape(words[-1]) + r"\b", hit.context.lower())
+        words += earlier
+    return words
+
+
+def role_fit(hit: Hit, start: int, end: int, stems: frozenset[str]) -> float:
+    """Return the share of the question's words written in a name's title or apposition."""
+    found = {stem(w) for w in role_words(hit, start, end)} & stems
+    return min(1.0, len(found) / 2)
+
+
 def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
     labels = answer_labels(question.answer_type)
+    stems = question_word_stems(question)
     candidates = []
     for hit in hits:
         for e in hit.entities:
             weight = labels.get(e.label)
             if weight:
-                candidates.append(Candidate(e.text, e.start, e.end, e.label, e.rule, e.confidence, weight, hit, e.canonical))
+                confidence = e.confidence
+                if e.label == "PERSON":
+                    # A person answers "who is the Kazakh president" when the sentence says so.
+                    confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e.start, e.end, stems)
+                candidates.append(Candidate(e.text, e.start, e.end, e.label, e.rule, confidence, weight, hit, e.canonical))
         if DESCRIPTION in labels:
             candidates.extend(descriptions(hit, question, labels[DESCRIPTION]))
         if "PERSON" in labels:

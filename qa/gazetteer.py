@@ -58,9 +58,9 @@ def entries() -> dict[str, Place]:
         add(fields[0], Place(fields[0][0], "CITY", country), overwrite=True)
     for fields in read_lines(COUNTRIES):
         country = fields[0][0]
-        if len(fields) > 2:
+        if len(fields) > 2 and fields[2]:
             add(fields[2], Place(country, "DEMONYM", country))
-        if len(fields) > 1:
+        if len(fields) > 1 and fields[1]:
             add(fields[1], Place(fields[1][0], "CITY", country, capital=True), overwrite=True)
         add(fields[0], Place(country, "COUNTRY", country), overwrite=True)
     return table
@@ -135,5 +135,5 @@ def country_names(country: str) -> tuple[str, ...]:
     """Return every name and demonym of a country, canonical name first."""
     for fields in read_lines(COUNTRIES):
         if fields[0][0] == country:
-            return tuple(fields[0]) + (tuple(fields[2]) if len(fields) > 2 else ())
+            return tuple(fields[0]) + (tuple(fields[2]) if len(fields) > 2 and fields[2] else ())
     return (country,)

@@ -35,7 +35,7 @@ CODE_FILES = ("index.py", "entities.py", "names.py", "text.py", "gazetteer.py")
 STALE_CHECK_INTERVAL = 2.0
 
 
-class IndexError_(RuntimeError):
+class IndexUnavailable(RuntimeError):
     """The index cannot be built or opened."""
 
 
@@ -206,8 +206,7 @@ class SentenceIndex:
         self.corpus_dir = Path(corpus_dir)
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._opened: dict[Path, object] = {}
-        self._current: tuple[Path, Manifest] | None = None
+        self._served: tuple[Path, Manifest, object] | None = None
         self._signature = None
         self._checked = 0.0
 
@@ -221,24 +220,27 @@ class SentenceIndex:
 
     def ensure(self, rebuild: bool = False, progress=None) -> Manifest:
         """Make sure a complete, up-to-date index is current; build it if not."""
-        if not rebuild and not self.is_stale():
-            return self._refresh()[1]
-        with build_lock(self.index_dir):
-            # Another process may have built it while this one waited for the lock.
-            if rebuild or self.is_stale():
-                build(self.corpus_dir, self.index_dir, progress=progress)
-        self._signature = stat_signature(_watched_files(self.corpus_dir))
-        return self._refresh()[1]
+        signature = stat_signature(_watched_files(self.corpus_dir))
+        if rebuild or self.is_stale():
+            with build_lock(self.index_dir):
+                # Another process may have built it while this one waited for the lock.
+                if rebuild or self.is_stale():
+                    build(self.corpus_dir, self.index_dir, progress=progress)
+        self._signature = signature
+        return self._follow()[1]
 
-    def _refresh(self) -> tuple[Path, Manifest]:
+    def _follow(self) -> tuple[Path, Manifest, object]:
+        """Serve the build that index/current points to, opening it if it is new."""
+        served = self._served
+        if served is not None and (self.index_dir / CURRENT).resolve() == served[0]:
+            return served
         current = read_manifest(self.index_dir)
         if current is None:
-            raise IndexError_(f"no complete index in {self.index_dir}")
+            raise IndexUnavailable(f"no complete index in {self.index_dir}")
         with self._lock:
-            if self._current is None or self._current[0] != current[0]:
-                self._current = current
-                self._opened = {current[0]: whoosh_index.open_dir(str(current[0]))}
-        return current
+            if self._served is None or self._served[0] != current[0]:
+                self._served = (*current, whoosh_index.open_dir(str(current[0])))
+            return self._served
 
     def _check_corpus(self) -> None:
         """Rebuild when the corpus or rules changed, looking at most every few seconds."""
@@ -249,37 +251,34 @@ class SentenceIndex:
         signature = stat_signature(_watched_files(self.corpus_dir))
         if signature == self._signature:
             return
-        if self.is_stale():
+        self._signature = signature
+        try:
+            # Another process holding the lock is already rebuilding: keep serving.
             with build_lock(self.index_dir, blocking=False) as locked:
                 if locked and self.is_stale():
                     build(self.corpus_dir, self.index_dir)
-        self._signature = signature
+        except Exception:
+            log.exception("rebuilding the index failed; the previous index stays in service")
+
+    def _serving(self) -> tuple[Path, Manifest, object]:
+        if self._served is None:
+            self.ensure()
+        self._check_corpus()
+        # Another process may have swapped in a new build: follow the link.
+        try:
+            return self._follow()
+        except IndexUnavailable:
+            self.ensure()
+            return self._follow()
 
     @property
     def manifest(self) -> Manifest:
         """Return the manifest of the index currently served."""
-        return self._current_build()[1]
-
-    def _current_build(self) -> tuple[Path, Manifest]:
-        if self._current is None:
-            self.ensure()
-        self._check_corpus()
-        # Another process may have swapped in a new build: follow the link.
-        target = (self.index_dir / CURRENT).resolve()
-        if self._current is None or target != self._current[0]:
-            try:
-                return self._refresh()
-            except IndexError_:
-                self.ensure()
-                return self._refresh()
-        return self._current
+        return self._serving()[1]
 
     @contextlib.contextmanager
     def searcher(self):
         """Yield a Whoosh searcher over the current build, with that build's manifest."""
-        path, manifest = self._current_build()
-        with self._lock:
-            ix = self._opened.get(path) or whoosh_index.open_dir(str(path))
-            self._opened[path] = ix
+        _, manifest, ix = self._serving()
         with ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)) as searcher:
             yield searcher, manifest

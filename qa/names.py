@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-
-from textblob.en import lexicon
+from dataclasses import dataclass, replace
 
 from qa import gazetteer
 from qa.rules import read_lines, read_words
+from qa.tagging import lexicon_tag
 
 TITLES = "words/titles.txt"
 ORG_WORDS = "words/org_words.txt"
@@ -56,12 +55,12 @@ def _is_capitalised(token: str) -> bool:
 def _common_word(token: str) -> bool:
     """Tell whether a capitalised word is an ordinary word (sentence-initial 'However')."""
     bare = token.rstrip(".").replace("\u2019", "'")
-    if bare.isupper() and len(bare) > 1:
+    if (bare.isupper() and len(bare) > 1) or bare.lower() in gazetteer.entries():
         return False
-    tag = lexicon.get(bare)
+    tag = lexicon_tag(bare)
     if tag is not None:
         return not tag.startswith("NNP")
-    lower = lexicon.get(bare.lower())
+    lower = lexicon_tag(bare.lower())
     return lower is not None and not lower.startswith("NNP")
 
 
@@ -146,6 +145,11 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
     places = gazetteer.find_places(" ".join(words), case_sensitive=False)
     if places and places[0].start == 0 and places[0].end == len(" ".join(words)):
         return PLACE_LABELS[places[0].place.kind], "name-gazetteer", 0.9
+    # "Central Asian": an adjective made from a place name is a nationality.
+    if words[-1].endswith("n") and len(words[-1]) > 3:
+        stem = " ".join(words[:-1] + [words[-1][:-1]])
+        if gazetteer.entries().get(stem.lower()) is not None:
+            return "NORP", "name-place-adjective", 0.8
     if places:
         return "ORG", "name-with-place", 0.6
     if all(w.isupper() for w in words) and len(words) == 1 and len(words[0]) <= 6:
@@ -156,10 +160,33 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
     return "PROPER", "name-proper", 0.4
 
 
+def _split_conjunctions(text: str, run: list[re.Match]) -> list[list[re.Match]]:
+    """Split "Biden and Yellen" in two, but keep "Bosnia and Herzegovina" and "Centre for X"."""
+    words = [t.group() for t in run]
+    if "and" not in words and "for" not in words:
+        return [run]
+    phrase = text[run[0].start() : run[-1].end()]
+    if gazetteer.entries().get(phrase.lower()) or phrase.lower() in _org_words().get("known", ()):
+        return [run]
+    parts, current = [], []
+    for i, tok in enumerate(run):
+        word = tok.group()
+        keep_for = word == "for" and any(w.lower() in _org_words().get("suffix", ()) for w in words[:i])
+        if word in ("and", "for") and not keep_for:
+            if current:
+                parts.append(current)
+            current = []
+        else:
+            current.append(tok)
+    if current:
+        parts.append(current)
+    return parts
+
+
 def find_names(text: str) -> list[Name]:
     """Return the proper names of a sentence, typed by titles, word lists and gazetteers."""
     names = []
-    for run in _runs(text):
+    for run in (part for whole in _runs(text) for part in _split_conjunctions(text, whole)):
         start = run[0].start()
         end = _strip_possessive(text, start, run[-1].end())
         words = text[start:end].split()
@@ -170,13 +197,19 @@ def find_names(text: str) -> list[Name]:
         if cut >= len(words):
             continue  # a bare title ("President") names nobody
         rest = words[cut:]
-        # "President Vladimir V. Putin of Russia": the place after "of" is not part of the name.
+        # "President Vladimir V. Putin of Russia": the place after "of" is a name of its own.
         if cut and "of" in rest:
+            tail = " ".join(rest[rest.index("of") + 1 :])
+            tail_start = text.index(tail, start)
+            names.extend(
+                replace(n, start=n.start + tail_start, end=n.end + tail_start)
+                for n in find_names(tail)
+                if n.label != "GROUP"
+            )
             rest = rest[: rest.index("of")]
         offset = text.index(rest[0], start + len(" ".join(words[:cut])))
-        end = offset + len(" ".join(rest))
-        label, rule, confidence = _classify(rest, bool(cut))
-        end = _trim_period(text, offset, end)
+        end = _trim_period(text, offset, offset + len(" ".join(rest)))
+        label, rule, confidence = _classify(text[offset:end].split(), bool(cut))
         names.append(Name(offset, end, text[offset:end], label, rule, confidence, title))
     return names + _groups(text, names)
 

@@ -73,15 +73,23 @@ def _group(match, name):
     return value.strip() if value else None
 
 
-def keywords(question: str) -> tuple[str, ...]:
-    """Return the content words of a question, in order, without stop words or duplicates."""
-    stop = read_words("words/stopwords.txt") | WH_WORDS
-    seen, words = set(), []
+def keywords(question: str, skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Return the content words of a question, in order, without stop words or duplicates.
+
+    The word after "how" ("how *many*", "how *long*") asks for the answer's
+    kind and is no keyword; nor are the words in skip (the focus noun).
+
+    >>> keywords("How many ethnic Ukrainians live in Kazakhstan?")
+    ('ethnic', 'ukrainians', 'live', 'kazakhstan')
+    """
+    stop = read_words("words/stopwords.txt") | WH_WORDS | skip
+    seen, words, previous = set(), [], ""
     for start, end in word_spans(question):
-        word = question[start:end].lower().strip("'\u2019")
+        word = question[start:end].lower().replace("\u2019", "'").strip("'")
         if word.endswith("'s"):
             word = word[:-2]
-        if not word or word in stop or word in seen or not re.search(r"\w", word):
+        after_how, previous = previous == "how", word
+        if after_how or not word or word in stop or word in seen or not re.search(r"\w", word):
             continue
         seen.add(word)
         words.append(word)
@@ -91,13 +99,17 @@ def keywords(question: str) -> tuple[str, ...]:
 def analyze(question: str) -> Question:
     """Analyse a question into its expected answer type, keywords, focus and entities."""
     answer_type, rule, match = classify(question)
+    focus = _group(match, "focus")
+    # "Which *country* ..." names the answer's kind, which its sentence need not repeat;
+    # "which *general* spoke" describes the person, which it usually does.
+    skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()
     return Question(
         text=question,
         normalized=normalize(question),
         answer_type=answer_type,
         rule=rule,
-        keywords=keywords(question),
-        focus=_group(match, "focus"),
+        keywords=keywords(question, skip),
+        focus=focus,
         target=_group(match, "target"),
-        entities=tuple(place.name for place in gazetteer.find_places(question)),
+        entities=tuple(dict.fromkeys(m.place.name for m in gazetteer.find_places(question))),
     )

@@ -14,8 +14,11 @@ from qa.question import Question
 from qa.rules import read_lines
 
 SYNONYMS = "synonyms.txt"
+IRREGULAR_VERBS = "words/irregular_verbs.txt"
 SYNONYM_BOOST = 0.6
 TYPE_BOOST = 0.8
+VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
+CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the previous sentence
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Hit:
     coverage: float
     matched: tuple[tuple[int, int], ...]  # character spans of matched keyword tokens
     entities: tuple[Entity, ...]
+    context: str = ""  # the sentence before, which pronouns and "the president" refer back to
 
 
 def _analyze(ix_analyzer, text: str) -> list[str]:
@@ -47,9 +51,22 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
     return {word: tuple(sorted(others)) for word, others in table.items()}
 
 
+@functools.cache
+def verb_forms() -> dict[str, tuple[str, ...]]:
+    """Map each form of an irregular verb ("fell") to its other forms ("fall", "fallen")."""
+    table: dict[str, set[str]] = {}
+    for entry in read_lines(IRREGULAR_VERBS):
+        forms = {alt.lower() for field in entry for alt in field}
+        for form in forms:
+            table.setdefault(form, set()).update(forms - {form})
+    return {form: tuple(sorted(others)) for form, others in table.items()}
+
+
 def variants(keyword: str) -> tuple[str, ...]:
-    """Return other words a sentence may use for a keyword: synonyms and demonyms."""
-    found = list(synonym_groups().get(keyword, ()))
+    """Return other words a sentence may use for a keyword: verb forms, synonyms, demonyms."""
+    found = list(verb_forms().get(keyword, ()))
+    for form in (keyword, *found):
+        found.extend(synonym_groups().get(form, ()))
     place = gazetteer.entries().get(keyword)
     if place is not None and place.kind in ("COUNTRY", "DEMONYM") and place.country:
         found.extend(n.lower() for n in gazetteer.country_names(place.country) if n.lower() != keyword)
@@ -97,19 +114,33 @@ def build_query(terms: list[Term], labels: dict[str, float]):
     return Q.Or(clauses)
 
 
-def _coverage(analyzer, text: str, terms: list[Term], idf: dict[str, float]):
-    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, removestops=False)]
+def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
+    if set(term.stems) <= stems:
+        return term.stems
+    return next((v for v in term.variant_stems if set(v) <= stems), None)
+
+
+def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[str, float]):
+    """Return the IDF-weighted share of the question's terms a sentence holds, and where.
+
+    A term found only in the sentence before counts for
+    CONTEXT_WEIGHT: news sentences lean on the one before ("The president, X, ...").
+    """
+    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
     stems = {t[0] for t in tokens}
+    context_stems = {t.text for t in analyzer(context)} if context else set()
     total = matched_weight = 0.0
     matched_spans = []
     for term in terms:
         weight = idf.get(term.keyword, 1.0)
         total += weight
-        hit = [term.stems] if set(term.stems) <= stems else [v for v in term.variant_stems if set(v) <= stems]
-        if hit:
-            matched_weight += weight * (1.0 if hit[0] == term.stems else SYNONYM_BOOST + 0.2)
-            wanted = set(hit[0])
+        found = _matches(term, stems)
+        if found:
+            matched_weight += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
+            wanted = set(found)
             matched_spans.extend((s, e) for stem_, s, e in tokens if stem_ in wanted)
+        elif _matches(term, context_stems):
+            matched_weight += weight * CONTEXT_WEIGHT
     return (matched_weight / total if total else 0.0), tuple(sorted(set(matched_spans)))
 
 
@@ -129,7 +160,9 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
     hits = []
     for rank, result in enumerate(results):
         text = result["text"]
-        coverage, matched = _coverage(analyzer, text, terms, idf)
+        previous = searcher.document(id=f"{result['doc']}#{result['index'] - 1}") if result["index"] else None
+        context = previous["text"] if previous else ""
+        coverage, matched = _coverage(analyzer, text, context, terms, idf)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities))
+        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context))
     return hits

@@ -13,6 +13,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from qa.rules import read_words
 
 ABBREVIATIONS = "abbreviations.txt"
+SENTENCE_STARTERS = "sentence_starters.txt"
 WORD = re.compile(r"\w+(?:[-'\u2019.]\w+)*'?", re.UNICODE)
 
 
@@ -30,9 +31,10 @@ class Sentence:
 
 @functools.cache
 def sentence_splitter() -> PunktSentenceTokenizer:
-    """Return a Punkt splitter that knows the abbreviations in rules/abbreviations.txt."""
+    """Return a Punkt splitter that knows our abbreviations and sentence starters."""
     params = PunktParameters()
     params.abbrev_types = set(read_words(ABBREVIATIONS))
+    params.sent_starters = set(read_words(SENTENCE_STARTERS))
     return PunktSentenceTokenizer(params)
 
 

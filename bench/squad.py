@@ -1,0 +1,454 @@
+"""Answer the SQuAD development questions with the pipeline and score them.
+
+Usage (from the repository root):
+
+    python bench/squad.py --data ../shared/data/squad/dev-v1.1.json [--articles N]
+        [--predictions OUT.json] [--v2] [--json] [--misses N] [--jobs N] [--workdir DIR]
+
+The articles are written to a temporary corpus (one document per article,
+paragraphs joined by a line break), the index is built through the normal
+code path (`Pipeline(corpus, index).index.ensure()`, timed), and every
+question is asked restricted to its own article
+(`pipeline.ask(question, top_k=1, doc=article)`).
+
+Scores follow the official SQuAD rule (`qa.evaluation`: normalise, exact
+match, token F1, maximum over the gold answers). sentence@1: the top
+answer's sentence holds the start of a gold answer (abstaining is a miss).
+With --v2, an unanswerable question is right (EM = F1 = 1) only when the
+service abstains; an answerable one scores as usual (abstaining scores 0).
+Without --v2, unanswerable questions of a v2 file are skipped.
+
+Questions are grouped by their first wh-phrase (what, who (whom, whose),
+when, where, which, how many, how much, why, how, other) and by the coarse
+and fine answer type the question analysis predicted.
+
+--predictions writes {question_id: answer_text} ("" when abstaining), the
+format of the official evaluation script. --misses N prints N sample
+failures per question word. --jobs N answers with N processes (latency is
+then measured under that load). --workdir keeps the corpus and index there
+(an up-to-date index is reused, and the build time is then ~0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.squad_corpus import (  # noqa: E402
+    DocumentSentences,
+    SquadQuestion,
+    load_squad,
+    percentile,
+    sentence_hit,
+    write_corpus,
+)
+from qa.evaluation import best, exact_match, f1  # noqa: E402
+
+QUESTION_WORDS = ("what", "who", "when", "where", "which", "how many", "how much", "why", "how", "other")
+WH = re.compile(r"\b(how many|how much|what|which|whom|whose|who|when|where|why|how)\b")
+WH_ALIASES = {"whom": "who", "whose": "who"}
+
+ANCHORS_V1 = [
+    ("sliding window (paragraph given)", "F1", 20.2),
+    ("logistic regression (paragraph given)", "F1", 51.0),
+    ("logistic regression (paragraph given)", "EM", 40.0),
+    ("BM25 sentence ranking, whole article", "sentence@1", 68.2),
+]
+ANCHORS_V2 = [("answer nothing (v2.0 half)", "F1", 52.1), ("answer nothing (v2.0 half)", "EM", 52.1)]
+
+
+def question_word(question: str) -> str:
+    """Return the first wh-phrase of a question (lower-cased), or 'other'.
+
+    >>> question_word("In what year did Tesla die?")
+    'what'
+    >>> question_word("How many people live in Warsaw?")
+    'how many'
+    """
+    match = WH.search(question.lower())
+    if not match:
+        return "other"
+    return WH_ALIASES.get(match.group(1), match.group(1))
+
+
+# --- answering ---------------------------------------------------------------
+
+_PIPELINE = None
+_SENTENCES = None
+
+
+def _init_worker(corpus_dir: str, index_dir: str) -> None:
+    global _PIPELINE, _SENTENCES
+    from qa.pipeline import Pipeline
+
+    _PIPELINE = Pipeline(corpus_dir, index_dir)
+    _SENTENCES = DocumentSentences(corpus_dir)
+
+
+def answer_one(question: SquadQuestion) -> dict:
+    """Ask one question of its own article and score the top answer."""
+    started = time.perf_counter()
+    result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id)
+    latency = (time.perf_counter() - started) * 1000
+    top = result.answers[0] if result.answers else None
+    predicted = top.text if top else ""
+    golds = question.answers
+    analysis = result.question
+    return {
+        "id": question.id,
+        "question": question.question,
+        "doc": question.doc_id,
+        "gold": golds,
+        "impossible": question.is_impossible,
+        "predicted": predicted,
+        "abstained": top is None,
+        "em": best(exact_match, predicted, golds),
+        "f1": best(f1, predicted, golds),
+        "sentence": (
+            None if question.is_impossible
+            else float(top is not None and sentence_hit(_SENTENCES, question, top.doc, top.sentence_index))
+        ),
+        "wh": question_word(question.question),
+        "coarse": analysis.answer_type.split(":", 1)[0],
+        "fine": analysis.answer_type,
+        "rule": f"{analysis.rule} / {top.rule if top else '-'}",
+        "answer_type": top.type if top else "-",
+        "answer_sentence": top.sentence if top else "",
+        "latency_ms": latency,
+        "timings": dict(result.timings),
+    }
+
+
+def _answer_chunk(chunk: list[SquadQuestion]) -> list[dict]:
+    return [answer_one(q) for q in chunk]
+
+
+def answer_all(questions, corpus_dir, index_dir, jobs: int, progress) -> list[dict]:
+    """Answer every question, in this process or in `jobs` forked processes."""
+    if jobs <= 1:
+        _init_worker(str(corpus_dir), str(index_dir))
+        records = []
+        for n, question in enumerate(questions, start=1):
+            records.append(answer_one(question))
+            if progress and (n % 500 == 0 or n == len(questions)):
+                progress(n, len(questions))
+        return records
+    import multiprocessing
+
+    chunks = [questions[i:i + 50] for i in range(0, len(questions), 50)]
+    records = []
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(corpus_dir), str(index_dir))) as pool:
+        for part in pool.imap(_answer_chunk, chunks):
+            records.extend(part)
+            if progress and (len(records) % 500 < 50 or len(records) == len(questions)):
+                progress(len(records), len(questions))
+    return records
+
+
+# --- scoring -----------------------------------------------------------------
+
+
+def stats(records: list[dict]) -> dict:
+    """Return n, EM, F1 (percent), sentence@1 and abstention rate of a group."""
+    n = len(records)
+    if not n:
+        return {"n": 0, "em": None, "f1": None, "sentence": None, "abstain": None}
+    hits = [r["sentence"] for r in records if r["sentence"] is not None]
+    return {
+        "n": n,
+        "em": round(100 * sum(r["em"] for r in records) / n, 2),
+        "f1": round(100 * sum(r["f1"] for r in records) / n, 2),
+        "sentence": round(100 * sum(hits) / len(hits), 2) if hits else None,
+        "abstain": round(100 * sum(r["abstained"] for r in records) / n, 2),
+    }
+
+
+def grouped(records: list[dict], key: str, order=None) -> dict:
+    groups = collections.defaultdict(list)
+    for r in records:
+        groups[r[key]].append(r)
+    names = [k for k in order if k in groups] if order else sorted(groups, key=lambda k: (-len(groups[k]), k))
+    return {name: stats(groups[name]) for name in names}
+
+
+def failure_kind(record: dict) -> str:
+    """Classify a miss: abstained, wrong sentence, right sentence but wrong span."""
+    if record["impossible"]:
+        return "answered an unanswerable question"
+    if record["abstained"]:
+        return "abstained"
+    if not record["sentence"]:
+        return "wrong sentence"
+    if record["f1"] == 0:
+        return "right sentence, no overlap"
+    return "right sentence, partial overlap"
+
+
+def failures(records: list[dict]) -> dict:
+    kinds = collections.Counter(failure_kind(r) for r in records if r["em"] < 1)
+    return {kind: {"n": n, "share": round(100 * n / len(records), 2)} for kind, n in kinds.most_common()}
+
+
+def latency_stats(records: list[dict]) -> dict:
+    values = [r["latency_ms"] for r in records]
+    out = {
+        "ask_ms": {
+            "p50": round(percentile(values, 50), 2),
+            "p95": round(percentile(values, 95), 2),
+            "p99": round(percentile(values, 99), 2),
+            "mean": round(sum(values) / len(values), 2) if values else None,
+            "max": round(max(values), 2) if values else None,
+        }
+    }
+    stages = sorted({k for r in records for k in r["timings"]})
+    for stage in stages:
+        vals = [r["timings"][stage] for r in records if stage in r["timings"]]
+        out[stage] = {
+            "p50": round(percentile(vals, 50), 2),
+            "p95": round(percentile(vals, 95), 2),
+            "p99": round(percentile(vals, 99), 2),
+            "mean": round(sum(vals) / len(vals), 2),
+            "max": round(max(vals), 2),
+        }
+    return out
+
+
+def summarize(records: list[dict], v2: bool) -> dict:
+    summary = {"overall": stats(records)}
+    if v2:
+        summary["has_answer"] = stats([r for r in records if not r["impossible"]])
+        summary["no_answer"] = stats([r for r in records if r["impossible"]])
+    answerable = [r for r in records if not r["impossible"]]
+    summary["question_words"] = grouped(records, "wh", QUESTION_WORDS)
+    summary["coarse_types"] = grouped(records, "coarse")
+    summary["fine_types"] = grouped(records, "fine")
+    summary["failures"] = failures(records)
+    summary["answer_rules"] = _rule_table(answerable)
+    summary["latency"] = latency_stats(records)
+    return summary
+
+
+def _rule_table(records: list[dict]) -> dict:
+    """EM/F1 per extraction rule of the top answer (the rule after ' / ')."""
+    groups = collections.defaultdict(list)
+    for r in records:
+        groups[r["rule"].rsplit(" / ", 1)[-1]].append(r)
+    top = sorted(groups, key=lambda k: -len(groups[k]))[:15]
+    return {name: stats(groups[name]) for name in top}
+
+
+# --- printing ----------------------------------------------------------------
+
+
+def _fmt(value, width=8, digits=1):
+    if value is None:
+        return f"{'-':>{width}}"
+    return f"{value:>{width}.{digits}f}"
+
+
+def print_table(title: str, rows: dict, total: int | None = None) -> None:
+    print(f"\n{title:<28}{'n':>7}{'share':>8}{'EM':>8}{'F1':>8}{'sent@1':>8}{'abstain':>9}")
+    for name, s in rows.items():
+        share = 100 * s["n"] / total if total else None
+        print(
+            f"{name:<28}{s['n']:>7}{_fmt(share)}{_fmt(s['em'])}{_fmt(s['f1'])}"
+            f"{_fmt(s['sentence'])}{_fmt(s['abstain'], 9)}"
+        )
+
+
+def print_report(report: dict, misses: list[dict] | None) -> None:
+    s = report["summary"]
+    run = report["run"]
+    print(
+        f"SQuAD {run['version']} {run['data']}: {run['articles']} articles, {run['questions']} questions"
+        f"{' (v2 scoring)' if run['v2'] else ''}"
+        + (f", {run['skipped_unanswerable']} unanswerable skipped" if run["skipped_unanswerable"] else "")
+    )
+    b = report["index"]
+    print(
+        f"index build: {b['seconds']:.1f}s for {b['documents']} documents, {b['sentences']} sentences "
+        f"({b['sentences_per_second']:.0f} sentences/s){' (reused)' if b.get('reused') else ''}"
+    )
+    rows = {"overall": s["overall"]}
+    if "has_answer" in s:
+        rows["has answer"] = s["has_answer"]
+        rows["no answer"] = s["no_answer"]
+    print_table("scores (%)", rows)
+
+    print(f"\n{'published anchor':<44}{'metric':>12}{'theirs':>8}{'ours':>8}")
+    ours = {"F1": s["overall"]["f1"], "EM": s["overall"]["em"], "sentence@1": s["overall"]["sentence"]}
+    for name, metric, value in report["anchors"]:
+        print(f"{name:<44}{metric:>12}{value:>8.1f}{_fmt(ours[metric])}")
+
+    total = s["overall"]["n"]
+    print_table("question word", s["question_words"], total)
+    print_table("answer type (coarse)", s["coarse_types"], total)
+    print_table("answer type (fine)", s["fine_types"], total)
+    print_table("top answer's rule (answerable)", s["answer_rules"], total)
+
+    print(f"\n{'misses (EM < 1)':<40}{'n':>7}{'% of all':>10}")
+    for kind, f in s["failures"].items():
+        print(f"{kind:<40}{f['n']:>7}{f['share']:>10.1f}")
+
+    lat = s["latency"]
+    print(f"\n{'latency (ms)':<20}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}{'max':>9}")
+    for stage, v in lat.items():
+        print(f"{stage:<20}{v['p50']:>8.2f}{v['p95']:>8.2f}{v['p99']:>8.2f}{v['mean']:>8.2f}{v['max']:>9.1f}")
+    print(
+        f"\nanswering: {run['answer_seconds']:.1f}s with {run['jobs']} process(es); "
+        f"total run {run['total_seconds']:.1f}s"
+    )
+    if misses:
+        by_word = collections.defaultdict(list)
+        for r in misses:
+            by_word[r["wh"]].append(r)
+        for word in QUESTION_WORDS:
+            if not by_word.get(word):
+                continue
+            print(f"\n== misses: {word}")
+            for r in by_word[word]:
+                gold = " | ".join(dict.fromkeys(r["gold"])) or "(unanswerable)"
+                print(f"- {r['question']}")
+                print(f"    gold: {gold}")
+                print(f"    got:  {r['predicted'] or '(no answer)'}   [{r['fine']}; {r['rule']}; {failure_kind(r)}]")
+                if r["answer_sentence"]:
+                    print(f"    from: {r['answer_sentence'][:200]}")
+
+
+def sample_misses(records: list[dict], per_word: int, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    by_word = collections.defaultdict(list)
+    for r in records:
+        if r["em"] < 1:
+            by_word[r["wh"]].append(r)
+    chosen = []
+    for word in QUESTION_WORDS:
+        group = by_word.get(word, [])
+        chosen.extend(rng.sample(group, min(per_word, len(group))))
+    return chosen
+
+
+def _progress_build(done: int, total: int) -> None:
+    if done == total or done % max(1, total // 10) == 0:
+        print(f"  indexed {done}/{total} documents", file=sys.stderr, flush=True)
+
+
+def _progress_answer(done: int, total: int) -> None:
+    print(f"  answered {done}/{total}", file=sys.stderr, flush=True)
+
+
+def run(args, workdir: Path) -> dict:
+    total_started = time.perf_counter()
+    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    version = str(data.get("version", "?"))
+    articles = load_squad(data)
+    if args.articles:
+        articles = articles[: args.articles]
+    corpus_dir, index_dir = workdir / "corpus", workdir / "index"
+    questions = write_corpus(articles, corpus_dir)
+    skipped = 0
+    if not args.v2:
+        skipped = sum(q.is_impossible for q in questions)
+        questions = [q for q in questions if not q.is_impossible]
+        if skipped:
+            print(f"note: {skipped} unanswerable questions skipped (use --v2 to score them)", file=sys.stderr)
+    if args.limit:
+        questions = questions[: args.limit]
+
+    from qa.index import read_manifest
+    from qa.pipeline import Pipeline
+
+    reused = read_manifest(index_dir) is not None
+    pipeline = Pipeline(corpus_dir, index_dir)
+    started = time.perf_counter()
+    manifest = pipeline.index.ensure(progress=_progress_build if not args.quiet else None)
+    build_seconds = time.perf_counter() - started
+    reused = reused and build_seconds < 1.0
+    del pipeline
+
+    started = time.perf_counter()
+    records = answer_all(questions, corpus_dir, index_dir, args.jobs, None if args.quiet else _progress_answer)
+    answer_seconds = time.perf_counter() - started
+
+    report = {
+        "run": {
+            "data": str(args.data),
+            "version": version,
+            "v2": bool(args.v2),
+            "articles": len(articles),
+            "questions": len(records),
+            "skipped_unanswerable": skipped,
+            "jobs": args.jobs,
+            "cpus": os.cpu_count(),
+            "answer_seconds": round(answer_seconds, 2),
+            "total_seconds": round(time.perf_counter() - total_started, 2),
+        },
+        "index": {
+            "seconds": round(build_seconds, 2),
+            "documents": len(manifest.documents),
+            "sentences": manifest.sentences,
+            "sentences_per_second": round(manifest.sentences / build_seconds, 1) if build_seconds else 0.0,
+            "reused": reused,
+        },
+        "anchors": ANCHORS_V2 if args.v2 else ANCHORS_V1,
+        "summary": summarize(records, args.v2),
+    }
+    if args.predictions:
+        predictions = {r["id"]: r["predicted"] for r in records}
+        Path(args.predictions).write_text(json.dumps(predictions, ensure_ascii=False, indent=1), encoding="utf-8")
+    report["_records"] = records
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="SQuAD json (v1.1 or v2.0)")
+    parser.add_argument("--articles", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions (after --articles)")
+    parser.add_argument("--predictions", help="write {question_id: answer_text} to this file")
+    parser.add_argument("--v2", action="store_true", help="score unanswerable questions (SQuAD 2.0)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--misses", type=int, default=0, metavar="N", help="print N sample failures per question word")
+    parser.add_argument("--jobs", type=int, default=1, help="answer with N processes (default 1)")
+    parser.add_argument("--workdir", help="keep the corpus and index in this directory (default: a temporary one)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+    if not Path(args.data).is_file():
+        parser.error(f"no such file: {args.data}")
+
+    if args.workdir:
+        workdir = Path(args.workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        report = run(args, workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="qa-squad-") as tmp:
+            report = run(args, Path(tmp))
+    records = report.pop("_records")
+    misses = sample_misses(records, args.misses) if args.misses else []
+    if args.json:
+        if misses:
+            report["misses"] = [
+                {k: r[k] for k in ("question", "gold", "predicted", "wh", "fine", "rule", "answer_sentence")}
+                | {"kind": failure_kind(r)}
+                for r in misses
+            ]
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print_report(report, misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""The service's OpenAPI 3.0 description, served at GET /openapi.json.
+
+The document is the contract the tests hold the service to (tests/test_openapi.py,
+tests/test_schema_fuzz.py): every endpoint, its parameters and body, the full
+schema of its 200 answer and the one error shape of every 4xx.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from qa.api import DEFAULT_TOP_K, MAX_QUESTION_CHARS, MAX_TOP_K
+
+bp = Blueprint("openapi", __name__)
+
+OPENAPI_VERSION = "3.0.3"
+
+# The characters Python's str.strip() removes (str.isspace()), spelled out so the
+# pattern means the same in ECMA-262 (JSON Schema), Python and Rust regexes.
+_SPACE = "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+# A question holds at least one character that is not white space.
+QUESTION_PATTERN = f"[^{_SPACE}]"
+# top_k given as a string: ASCII decimal digits naming 1..10 ("3", "03", "10").
+TOP_K_STRING_PATTERN = "^0*(?:[1-9]|10)$"
+
+ERROR_CODES = {
+    400: "missing_question, empty_question, invalid_question, question_too_long, invalid_top_k, invalid_doc, "
+    "invalid_json, invalid_body",
+    404: "not_found (unknown path), unknown_doc (unknown 'doc')",
+    405: "method_not_allowed",
+    413: "payload_too_large (a body over 64 kB)",
+    415: "unsupported_media_type (a POST body that is not application/json)",
+    500: "internal_error (never expected: a bug, logged by the server)",
+}
+
+
+def _error(status: int, what: str) -> dict:
+    return {
+        "description": f"{what}. Codes: {ERROR_CODES[status]}.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _ask_responses(*statuses: int) -> dict:
+    what = {
+        400: "A bad request: the message names the field and the problem",
+        404: "No document has the id given as 'doc'",
+        413: "The body is larger than 64 kB",
+        415: "The body is not JSON",
+        500: "The server failed (a bug)",
+    }
+    responses = {
+        "200": {
+            "description": "The analysis of the question and its answers, best first; no answers means the "
+            "service abstains.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AskResult"}}},
+        }
+    }
+    responses.update({str(s): _error(s, what[s]) for s in statuses})
+    return responses
+
+
+def query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    """Return a query parameter object."""
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _string(description: str, **extra) -> dict:
+    return {"type": "string", "description": description, **extra}
+
+
+def spec() -> dict:
+    """Return the OpenAPI document of the service."""
+    question = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_QUESTION_CHARS,
+        "pattern": QUESTION_PATTERN,
+        "description": f"The question in plain English: 1 to {MAX_QUESTION_CHARS} characters, not only white space.",
+        "example": "How much additional funding did Blinken announce?",
+    }
+    top_k_int = {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K}
+    doc = {"type": "string", "minLength": 1, "description": "Only answer from this document (its id)."}
+    schemas = {
+        "Error": {
+            "type": "object",
+            "description": "The one shape of every error the service returns.",
+            "required": ["error"],
+            "additionalProperties": False,
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "code": _string("A stable machine-readable code, e.g. 'empty_question'.", pattern="^[a-z_]+$"),
+                        "message": _string("What was wrong, for a person.", minLength=1),
+                    },
+                }
+            },
+        },
+        "AskRequest": {
+            "type": "object",
+            "required": ["question"],
+            "properties": {
+                "question": question,
+                "top_k": {
+                    "description": f"How many answers at most (default {DEFAULT_TOP_K}): an integer from 1 to "
+                    f"{MAX_TOP_K}, or a string of decimal digits naming one.",
+                    "nullable": True,
+                    "oneOf": [top_k_int, {"type": "string", "pattern": TOP_K_STRING_PATTERN}],
+                },
+                "doc": {**doc, "nullable": True},
+            },
+        },
+        "Analysis": {
+            "type": "object",
+            "description": "What the question asks for.",
+            "required": ["answer_type", "rule", "keywords", "focus", "target", "entities"],
+            "additionalProperties": False,
+            "properties": {
+                "answer_type": _string(
+                    "Expected answer type, a UIUC class like 'NUM:money'.",
+                    pattern="^(?:ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+$",
+                ),
+                "rule": _string("The question rule that decided the type ('no-rule' when none matched).", minLength=1),
+                "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "focus": _string("The word naming what is asked for ('country' in 'which country').", nullable=True),
+                "target": _string("What the question is about ('Emil Joroev' in 'Who is Emil Joroev?').", nullable=True),
+                "entities": {"type": "array", "items": {"type": "string"}, "description": "Places named in it."},
+            },
+        },
+        "Sentence": {
+            "type": "object",
+            "required": ["doc", "index", "text"],
+            "additionalProperties": False,
+            "properties": {
+                "doc": _string("The document id.", minLength=1),
+                "index": {"type": "integer", "minimum": 0, "description": "The sentence's position in the document."},
+                "text": _string("The sentence.", minLength=1),
+            },
+        },
+        "Answer": {
+            "type": "object",
+            "description": "One answer: sentence.text[span[0]:span[1]] == text.",
+            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences"],
+            "additionalProperties": False,
+            "properties": {
+                "text": _string("The answer, exactly as the sentence has it.", minLength=1),
+                "type": _string("The label of the span (MONEY, PERSON, DATE, ...).", minLength=1),
+                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                "rule": _string("The extraction rule that found the span.", minLength=1),
+                "sentence": {"$ref": "#/components/schemas/Sentence"},
+                "span": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "description": "[start, end) character offsets of the answer in sentence.text.",
+                },
+                "canonical": _string(
+                    "The fullest form of a person's name in the document, when the sentence has a shorter one.",
+                    nullable=True,
+                ),
+                "scores": {
+                    "type": "object",
+                    "description": "Each stage's score: coverage, retrieval, type, proximity, confidence, total.",
+                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+                "sentences": {"type": "integer", "minimum": 1, "description": "Sentences that gave this answer."},
+            },
+        },
+        "AskResult": {
+            "type": "object",
+            "required": ["question", "analysis", "answers"],
+            "additionalProperties": False,
+            "properties": {
+                "question": _string("The question as asked."),
+                "analysis": {"$ref": "#/components/schemas/Analysis"},
+                "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}, "maxItems": MAX_TOP_K},
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status", "documents", "sentences"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "string", "enum": ["ok"]},
+                "documents": {"type": "integer", "minimum": 0},
+                "sentences": {"type": "integer", "minimum": 0},
+            },
+        },
+        "Document": {
+            "type": "object",
+            "required": ["id", "sentences"],
+            "additionalProperties": False,
+            "properties": {"id": {"type": "string", "minLength": 1}, "sentences": {"type": "integer", "minimum": 0}},
+        },
+    }
+    paths = {
+        "/api/ask": {
+            "get": {
+                "operationId": "askGet",
+                "summary": "Answer a question given as query parameters",
+                "parameters": [
+                    query("q", question, "The question ('question' is accepted as another name for it).", True),
+                    query("top_k", top_k_int, f"How many answers at most (default {DEFAULT_TOP_K})."),
+                    query("doc", doc, "Only answer from this document (its id)."),
+                ],
+                "responses": _ask_responses(400, 404, 500),
+            },
+            "post": {
+                "operationId": "askPost",
+                "summary": "Answer a question given as a JSON body",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AskRequest"}}},
+                },
+                "responses": _ask_responses(400, 404, 413, 415, 500),
+            },
+        },
+        "/api/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Tell that the service answers, with the size of its index",
+                "responses": {
+                    "200": {
+                        "description": "The service is up.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}},
+                    },
+                    "500": _error(500, "The server failed (a bug)"),
+                },
+            }
+        },
+        "/api/documents": {
+            "get": {
+                "operationId": "documents",
+                "summary": "List the indexed documents with their sentence counts",
+                "responses": {
+                    "200": {
+                        "description": "The documents, sorted by id.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}
+                            }
+                        },
+                    },
+                    "500": _error(500, "The server failed (a bug)"),
+                },
+            }
+        },
+        "/": {
+            "get": {
+                "operationId": "form",
+                "summary": "The web form; with q, the answers highlighted in their sentences",
+                "parameters": [
+                    query("q", {"type": "string"}, "The question; an empty or missing one shows the bare form."),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "An HTML page (a question that is too long is reported on the page).",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                    "500": _error(500, "The server failed (a bug)"),
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {
+                    "200": {"description": "The OpenAPI document.", "content": {"application/json": {"schema": {"type": "object"}}}}
+                },
+            }
+        },
+    }
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "qa",
+            "version": "0.1.0",
+            "description": "Rule-based question answering over news articles, with no language model. "
+            "Every error has the body {\"error\": {\"code\": str, \"message\": str}}: 400 for a bad request, "
+            "404 for an unknown path or document, 405 for a wrong method (with an Allow header), 413 for a "
+            "body over 64 kB, 415 for a POST body that is not JSON.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": {
+                "NotFound": _error(404, "No such path"),
+                "MethodNotAllowed": _error(405, "The path does not take this method"),
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """Serve the OpenAPI document."""
+    return jsonify(spec())

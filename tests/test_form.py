@@ -1,0 +1,31 @@
+"""The web form: works without JavaScript, highlights the span, escapes user text."""
+
+
+def test_form_shows_the_question_box_and_examples(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<form method="get" action="/">' in page
+    assert 'name="q"' in page
+    assert "/?q=" in page  # example questions are links
+
+
+def test_form_highlights_the_answer_in_its_sentence(client):
+    page = client.get("/", query_string={"q": "How much additional funding did Blinken announce?"}).get_data(as_text=True)
+    assert "<mark>$20 million</mark>" in page
+    assert "NUM:money" in page
+
+
+def test_form_says_when_there_is_no_answer(client):
+    page = client.get("/", query_string={"q": "Who won the 2018 World Cup?"}).get_data(as_text=True)
+    assert 'id="no-answer"' in page
+
+
+def test_form_escapes_user_text(client):
+    page = client.get("/", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_form_reports_an_overlong_question(client):
+    response = client.get("/", query_string={"q": "x" * 600})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.get_data(as_text=True)

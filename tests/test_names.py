@@ -1,0 +1,42 @@
+"""Proper names: people after titles, organisations, places, and the fullest form of a name."""
+
+from qa.entities import annotate_document
+from qa.names import find_names
+
+
+def labels(text):
+    return {(n.text, n.label) for n in find_names(text)}
+
+
+def test_a_title_marks_a_person_and_is_not_part_of_the_name():
+    assert ("Jane Q. Public", "PERSON") in labels("Secretary of State Jane Q. Public arrived on Monday.")
+
+
+def test_hyphenated_names_and_middle_initials_stay_whole():
+    assert ("Anne-Marie T. Dupont", "PERSON") in labels("The minister, Anne-Marie T. Dupont, spoke.")
+
+
+def test_a_place_after_of_is_not_part_of_a_persons_name():
+    found = labels("He met President Jean R. Smith of France.")
+    assert ("Jean R. Smith", "PERSON") in found
+    assert ("France", "COUNTRY") in found
+
+
+def test_gazetteer_places_are_typed():
+    found = labels("Officials in Berlin and Germany met.")
+    assert ("Berlin", "CITY") in found and ("Germany", "COUNTRY") in found
+
+
+def test_a_sentence_initial_common_word_is_not_a_name():
+    assert not any(text.startswith("However") for text, _ in labels("However Paris stayed calm."))
+
+
+def test_a_later_mention_resolves_to_the_fullest_name():
+    annotated = annotate_document(["President Maria L. Gomez of Chile spoke.", "Later, Ms. Gomez left."])
+    person = [e for e in annotated[1] if e.label == "PERSON"][0]
+    assert person.text == "Gomez"
+    assert person.canonical == "Maria L. Gomez"
+
+
+def test_a_nationality_followed_by_a_group_noun_is_a_group():
+    assert ("Kenyan officials", "GROUP") in labels("Kenyan officials said the talks failed.")
