@@ -6,14 +6,15 @@ import functools
 import re
 from dataclasses import dataclass
 
+from qa import gazetteer
 from qa.question import Question
 from qa.retrieval import Hit, variants
-from qa.rules import load_rules, load_table
+from qa.rules import load_rules, load_table, read_words
 from qa.tagging import chunk
 from qa.text import stem
 
 # Labels found at question time rather than at index time.
-DESCRIPTION, NP, REASON = "DESCRIPTION", "NP", "REASON"
+DESCRIPTION, NP, REASON, GROUP = "DESCRIPTION", "NP", "REASON", "GROUP"
 NP_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s", re.I)
 
 
@@ -76,10 +77,12 @@ def _refers_to(subject: str, target: str | None) -> bool:
 def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]:
     """Return what the sentence says the question's target is ("X, a researcher at Y")."""
     found = []
+    # Without a target ("what is Milley's role") the question's keywords name it.
+    target = question.target or " ".join(question.keywords)
     for rule in description_rules():
         for match in rule.regex.finditer(hit.text):
             subject, answer = match.group("subject"), match.group("answer")
-            if _refers_to(subject, question.target):
+            if _refers_to(subject, target):
                 start, end = match.span("answer")
                 found.append(Candidate(answer, start, end, DESCRIPTION, rule.name, rule.get("confidence"), weight, hit))
     return found
@@ -134,16 +137,38 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for s, e in spans)
 
 
-def phrases(hit: Hit, weight: float) -> list[Candidate]:
-    """Return the noun phrases of a sentence as candidates, determiners trimmed."""
+@functools.cache
+def group_nouns() -> frozenset[str]:
+    """Return the plural nouns that name groups of people (rules/words/group_nouns.txt)."""
+    return read_words("words/group_nouns.txt")
+
+
+def names_group(phrase: str) -> bool:
+    """Tell whether a noun phrase names a group of people ("ethnic Russians", "private firms")."""
+    head = phrase.split()[-1].lower().replace("\u2019", "'")
+    if head in group_nouns():
+        return True
+    place = gazetteer.entries().get(head)
+    return place is not None and place.kind == "DEMONYM" and head.endswith("s")
+
+
+def phrases(hit: Hit, labels: dict[str, float]) -> list[Candidate]:
+    """Return the noun phrases of a sentence as candidates, and those naming groups of people."""
     found = []
     for start, end in noun_phrases(hit.text):
         text = hit.text[start:end]
+        # A chunk never runs across a dash, comma or quote.
+        cut = re.search(r"\s*[\u2014,;:\u201c\u201d\"()]", text)
+        if cut:
+            text, end = text[: cut.start()], start + cut.start()
         trimmed = NP_DETERMINERS.sub("", text)
         start += len(text) - len(trimmed)
         if not re.search(r"\w", trimmed):
             continue
-        found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", 0.5, weight, hit))
+        if GROUP in labels and names_group(trimmed):
+            found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
+        if NP in labels:
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", 0.5, labels[NP], hit))
     return found
 
 
@@ -203,6 +228,6 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
             candidates.extend(role_holders(hit, question, labels["PERSON"]))
         if REASON in labels:
             candidates.extend(reasons(hit, labels[REASON]))
-        if NP in labels:
-            candidates.extend(phrases(hit, labels[NP]))
+        if NP in labels or GROUP in labels:
+            candidates.extend(phrases(hit, labels))
     return candidates

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from qa.extraction import Candidate
 from qa.question import Question
+from qa.rules import read_words
 from qa.text import stem
 
 # How much each signal weighs in the final score (they add up to 1).
@@ -14,6 +16,7 @@ WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15,
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
+PROXIMITY_SCALE = 40.0  # characters at which closeness halves
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,30 @@ def _content_stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()}
 
 
+@functools.cache
+def _filler_stems() -> frozenset[str]:
+    # Articles, stop words and titles ("Mr.") add nothing to a name the question already has.
+    words = read_words("words/stopwords.txt") | {w.strip(".") for t in read_words("words/titles.txt") for w in t.split()}
+    return frozenset(stem(w) for w in words)
+
+
 def repeats_question(candidate: Candidate, question_stems: set[str]) -> bool:
-    """Tell whether a candidate only repeats words of the question."""
-    stems = _content_stems(candidate.text) - {"the", "a", "an", "of"}
+    """Tell whether a candidate only repeats words of the question ("Mr. Tokayev" for "tokayev")."""
+    stems = _content_stems(candidate.text) - _filler_stems()
     return not stems or stems <= question_stems
 
 
 def proximity(candidate: Candidate) -> float:
-    """Return 1 when the candidate sits next to a matched keyword, less the further away."""
-    if not candidate.hit.matched:
-        return 0.0
-    distance = min(
-        max(0, s - candidate.end, candidate.start - e) for s, e in candidate.hit.matched
-    )
-    return 1.0 / (1.0 + distance / 40.0)
+    """Return how close the candidate sits to the question's words, rarer words counting more."""
+    closest: dict[int, float] = {}
+    weights: dict[int, float] = {}
+    for m in candidate.hit.matched:
+        distance = max(0, m.start - candidate.end, candidate.start - m.end)
+        # Each keyword counts once, at its closest occurrence.
+        closest[m.term] = max(closest.get(m.term, 0.0), 1.0 / (1.0 + distance / PROXIMITY_SCALE))
+        weights[m.term] = m.weight
+    total = sum(weights.values())
+    return sum(weights[t] * closest[t] for t in closest) / total if total else 0.0
 
 
 def _key(candidate: Candidate) -> str:
@@ -79,7 +92,9 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     best_retrieval = max(c.hit.score for c in candidates)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
-        if candidate.hit.coverage < MIN_COVERAGE or repeats_question(candidate, question_stems):
+        if candidate.hit.coverage < MIN_COVERAGE or candidate.hit.missing:
+            continue  # the sentence is not about what the question asks
+        if repeats_question(candidate, question_stems):
             continue
         parts = score(candidate, best_retrieval)
         key = _key(candidate)

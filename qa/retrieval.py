@@ -18,7 +18,18 @@ IRREGULAR_VERBS = "words/irregular_verbs.txt"
 SYNONYM_BOOST = 0.6
 TYPE_BOOST = 0.8
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
-CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the previous sentence
+CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the sentences before
+CONTEXT_SENTENCES = 3  # how far back in its paragraph a sentence's context reaches
+
+
+@dataclass(frozen=True, order=True)
+class Match:
+    """A question keyword found in a sentence: its span, which keyword, and its weight."""
+
+    start: int
+    end: int
+    term: int
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -31,9 +42,10 @@ class Hit:
     score: float
     rank: int
     coverage: float
-    matched: tuple[tuple[int, int], ...]  # character spans of matched keyword tokens
+    matched: tuple[Match, ...]  # where the question's keywords are in the sentence
     entities: tuple[Entity, ...]
-    context: str = ""  # the sentence before, which pronouns and "the president" refer back to
+    context: str = ""  # the sentences before, which pronouns and "the president" refer back to
+    missing: tuple[str, ...] = ()  # places the question names that neither holds
 
 
 def _analyze(ix_analyzer, text: str) -> list[str]:
@@ -123,25 +135,44 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
 def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[str, float]):
     """Return the IDF-weighted share of the question's terms a sentence holds, and where.
 
-    A term found only in the sentence before counts for
-    CONTEXT_WEIGHT: news sentences lean on the one before ("The president, X, ...").
+    A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
+    news sentences lean on them ("The president, X, ..." after "the Kazakh president").
+    Each matched span carries its term's share of the question's weight.
     """
     tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
     stems = {t[0] for t in tokens}
     context_stems = {t.text for t in analyzer(context)} if context else set()
-    total = matched_weight = 0.0
-    matched_spans = []
-    for term in terms:
-        weight = idf.get(term.keyword, 1.0)
-        total += weight
+    total = sum(idf.get(term.keyword, 1.0) for term in terms) or 1.0
+    covered = 0.0
+    matched = []
+    for number, term in enumerate(terms):
+        weight = idf.get(term.keyword, 1.0) / total
         found = _matches(term, stems)
         if found:
-            matched_weight += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
+            covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)
-            matched_spans.extend((s, e) for stem_, s, e in tokens if stem_ in wanted)
+            matched.extend(Match(s, e, number, round(weight, 4)) for stem_, s, e in tokens if stem_ in wanted)
         elif _matches(term, context_stems):
-            matched_weight += weight * CONTEXT_WEIGHT
-    return (matched_weight / total if total else 0.0), tuple(sorted(set(matched_spans)))
+            covered += weight * CONTEXT_WEIGHT
+    return covered, tuple(sorted(set(matched)))
+
+
+def places(text: str) -> frozenset[str]:
+    """Return the countries and places a text names, demonyms mapped to their country."""
+    return frozenset(m.place.country or m.place.name for m in gazetteer.find_places(text))
+
+
+def _context(searcher, doc: str, index: int, paragraph: int) -> str:
+    """Return the sentences before a sentence in its paragraph, or the one before it."""
+    before = []
+    for i in range(index - 1, max(-1, index - 1 - CONTEXT_SENTENCES), -1):
+        stored = searcher.document(id=f"{doc}#{i}")
+        if stored is None or (before and stored["paragraph"] != paragraph):
+            break
+        before.insert(0, stored["text"])
+        if stored["paragraph"] != paragraph:
+            break
+    return " ".join(before)
 
 
 def search(searcher, analyzer, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
@@ -156,13 +187,14 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
         df = max((searcher.doc_frequency("body", s) for s in term.stems), default=0)
         # Words the corpus never uses still count: a question about them is not covered.
         idf[term.keyword] = math.log(1 + n / (df + 0.5))
+    asked_places = places(question.text)
     results = searcher.search(query, limit=limit, filter=Q.Term("doc", doc) if doc else None)
     hits = []
     for rank, result in enumerate(results):
         text = result["text"]
-        previous = searcher.document(id=f"{result['doc']}#{result['index'] - 1}") if result["index"] else None
-        context = previous["text"] if previous else ""
+        context = _context(searcher, result["doc"], result["index"], result["paragraph"])
         coverage, matched = _coverage(analyzer, text, context, terms, idf)
+        missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context))
+        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context, missing))
     return hits
