@@ -97,7 +97,7 @@ def result_json(result: Result) -> dict:
 @bp.route("/ask", methods=["GET", "POST"])
 def ask_endpoint():
     """Answer a question given as JSON (POST) or query parameters (GET)."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
         args = request.args
         question = validate_question(args.get("q", args.get("question")))
         top_k = validate_top_k(args.get("top_k"))
@@ -105,7 +105,10 @@ def ask_endpoint():
     else:
         if not request.is_json:
             raise ApiError(415, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # "[[[[...]]]]" nested deeper than the parser goes: not a 500
+            body = None
         if body is None:
             raise ApiError(400, "invalid_json", "the body is not valid JSON")
         if not isinstance(body, dict):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from qa.names import find_names, surname
+from qa.roles import role_words
 from qa.rules import load_rules
 
 ENTITY_RULES = "entities.toml"
@@ -23,16 +24,17 @@ class Entity:
     rule: str
     confidence: float
     canonical: str | None = None  # the fullest form of a person's name in the document
+    roles: tuple[str, ...] = ()  # what the document calls a person: titles, appositions
 
     def to_json(self) -> list:
         """Return the entity as a compact list for the index."""
-        return [self.start, self.end, self.label, self.rule, self.confidence, self.canonical]
+        return [self.start, self.end, self.label, self.rule, self.confidence, self.canonical, list(self.roles)]
 
     @classmethod
     def from_json(cls, sentence: str, row: list) -> "Entity":
         """Rebuild an entity stored by to_json for a sentence."""
-        start, end, label, rule, confidence, canonical = row
-        return cls(start, end, sentence[start:end], label, rule, confidence, canonical)
+        start, end, label, rule, confidence, canonical, roles = row
+        return cls(start, end, sentence[start:end], label, rule, confidence, canonical, tuple(roles))
 
     def as_dict(self) -> dict:
         """Return the entity as a plain dict."""
@@ -75,8 +77,8 @@ def annotate_sentence(text: str) -> list[Entity]:
     return sorted(entities, key=lambda e: (e.start, -e.end))
 
 
-def resolve_people(annotated: list[list[Entity]]) -> list[list[Entity]]:
-    """Give every mention of a person the fullest form of the name in the document."""
+def resolve_people(sentences: list[str], annotated: list[list[Entity]]) -> list[list[Entity]]:
+    """Give every mention of a person the fullest form of its name and its roles in the document."""
     fullest: dict[str, str] = {}
     for entities in annotated:
         for e in entities:
@@ -84,21 +86,36 @@ def resolve_people(annotated: list[list[Entity]]) -> list[list[Entity]]:
                 key = surname(e.text)
                 if len(e.text.split()) > len(fullest.get(key, "").split()):
                     fullest[key] = e.text
-    resolved = []
+    relabelled = []
     for entities in annotated:
         row = []
         for e in entities:
-            label, rule, confidence = e.label, e.rule, e.confidence
             if e.label == "PROPER" and len(e.text.split()) == 1 and e.text in fullest:
-                label, rule, confidence = "PERSON", "name-known-surname", 0.8
-            canonical = fullest.get(surname(e.text)) if label == "PERSON" else None
-            if canonical == e.text:
-                canonical = None
-            row.append(Entity(e.start, e.end, e.text, label, rule, confidence, canonical))
+                e = replace(e, label="PERSON", rule="name-known-surname", confidence=0.8)
+            row.append(e)
+        relabelled.append(row)
+    # A person's profile: every title and apposition the document gives any mention.
+    profiles: dict[str, set[str]] = {}
+    for number, entities in enumerate(relabelled):
+        context = sentences[number - 1] if number else ""
+        for e in entities:
+            if e.label == "PERSON":
+                name_words = {w.lower() for w in e.text.split()}
+                words = role_words(sentences[number], e.start, e.end, context)
+                profiles.setdefault(surname(e.text), set()).update(w for w in words if w not in name_words)
+    resolved = []
+    for entities in relabelled:
+        row = []
+        for e in entities:
+            if e.label == "PERSON":
+                key = surname(e.text)
+                canonical = fullest.get(key)
+                e = replace(e, canonical=None if canonical == e.text else canonical, roles=tuple(sorted(profiles.get(key, ()))))
+            row.append(e)
         resolved.append(row)
     return resolved
 
 
 def annotate_document(sentences: list[str]) -> list[list[Entity]]:
     """Annotate the sentences of one document, resolving people across it."""
-    return resolve_people([annotate_sentence(text) for text in sentences])
+    return resolve_people(sentences, [annotate_sentence(text) for text in sentences])

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from qa import gazetteer
 from qa.question import Question
-from qa.retrieval import Hit, variants
+from qa.retrieval import Hit, places, variants
+from qa.roles import canonical, role_words, titles_in
 from qa.rules import load_rules, load_table, read_words
 from qa.tagging import chunk
 from qa.text import stem
@@ -88,20 +89,6 @@ def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]
     return found
 
 
-def role_holders(hit: Hit, question: Question, weight: float) -> list[Candidate]:
-    """Return people a role phrase names when the role holds the question's words."""
-    found = []
-    keywords = set(question.keywords)
-    for rule in description_rules():
-        for match in rule.regex.finditer(hit.text):
-            role_words = _words(match.group("answer"))
-            if len(role_words & keywords) >= 1 and match.group("subject")[:1].isupper():
-                start, end = match.span("subject")
-                text = hit.text[start:end].rstrip(".")
-                found.append(Candidate(text, start, start + len(text), "PERSON", f"role-{rule.name}", rule.get("confidence"), weight, hit))
-    return found
-
-
 def reasons(hit: Hit, weight: float) -> list[Candidate]:
     """Return the clauses that give a reason."""
     found = []
@@ -172,9 +159,8 @@ def phrases(hit: Hit, labels: dict[str, float]) -> list[Candidate]:
     return found
 
 
-ROLE_WINDOW = 40  # characters around a name where its title or role is written
-ROLE_WORDS = 4  # how many words before a name can be its title
 ROLE_SHARE = 0.5  # how much of a person's confidence comes from a fitting title
+ROLELESS = 0.5  # confidence factor of a person without the title a question asks for
 
 
 def question_word_stems(question: Question) -> frozenset[str]:
@@ -182,30 +168,31 @@ def question_word_stems(question: Question) -> frozenset[str]:
     words = set(question.keywords)
     for keyword in question.keywords:
         words.update(v for v in variants(keyword) if " " not in v)
-    return frozenset(stem(w) for w in words)
+    return frozenset(stem(canonical(w)) for w in words)
 
 
-def role_words(hit: Hit, start: int, end: int) -> list[str]:
-    """Return the words that describe a name: its title, an apposition, what "the <role>" refers to."""
-    # The title right before the name ("President X", "the Kazakh president, X") ...
-    before = re.sub(r",\s*$", "", hit.text[max(0, start - ROLE_WINDOW) : start])
-    before = re.split(r"[,;:()\u2014\u201c\u201d\"]", before)[-1]
-    words = re.findall(r"\w+", before.lower())[-ROLE_WORDS:]
-    # ... or an apposition right after it ("X, the president of Y,", "X of Y") ...
-    after = hit.text[end : end + ROLE_WINDOW]
-    if after.startswith((",", " of ")):
-        words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
-    # ... and "the president, X" after "the Kazakh president" in the sentence before.
-    if len(words) >= 2 and words[-2] == "the" and hit.context:
-        earlier = re.findall(r"(\w+)\s+(?:\w+\s+)?" + re.escape(words[-1]) + r"\b", hit.context.lower())
-        words += earlier
-    return words
+def _word_variants(word: str) -> frozenset[str]:
+    return frozenset(stem(canonical(w)) for w in (word, *variants(word)) if " " not in w)
 
 
-def role_fit(hit: Hit, start: int, end: int, stems: frozenset[str]) -> float:
-    """Return the share of the question's words written in a name's title or apposition."""
-    found = {stem(w) for w in role_words(hit, start, end)} & stems
-    return min(1.0, len(found) / 2)
+def role_fit(hit: Hit, entity, question: Question, stems: frozenset[str]) -> float:
+    """Return how well what the document says a person is fits the question's words.
+
+    The words come from the title and apposition in this sentence and from the
+    person's profile, gathered over the document at index time. A person never
+    given the title the question asks about ("prime minister"), or given it for
+    another place than the question's, fits poorly.
+    """
+    said = role_words(hit.text, entity.start, entity.end, hit.context) + list(entity.roles)
+    words = {stem(w) for w in said}
+    fit = min(1.0, len(words & stems) / 2)
+    for title in titles_in(question.normalized):
+        if not all(_word_variants(w) & words for w in title if w not in read_words("words/stopwords.txt")):
+            fit *= ROLELESS
+    asked = places(question.text)
+    if asked and titles_in(question.normalized) and not asked & places(" ".join(said)):
+        fit *= ROLELESS
+    return fit
 
 
 def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
@@ -220,12 +207,10 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
                 confidence = e.confidence
                 if e.label == "PERSON":
                     # A person answers "who is the Kazakh president" when the sentence says so.
-                    confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e.start, e.end, stems)
+                    confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)
                 candidates.append(Candidate(e.text, e.start, e.end, e.label, e.rule, confidence, weight, hit, e.canonical))
         if DESCRIPTION in labels:
             candidates.extend(descriptions(hit, question, labels[DESCRIPTION]))
-        if "PERSON" in labels:
-            candidates.extend(role_holders(hit, question, labels["PERSON"]))
         if REASON in labels:
             candidates.extend(reasons(hit, labels[REASON]))
         if NP in labels or GROUP in labels:

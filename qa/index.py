@@ -26,11 +26,11 @@ from qa.text import split_sentences, stem
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
-CODE_FILES = ("index.py", "entities.py", "names.py", "text.py", "gazetteer.py")
+CODE_FILES = ("index.py", "entities.py", "names.py", "roles.py", "text.py", "gazetteer.py")
 # How often (seconds) a serving process looks at the corpus for changes.
 STALE_CHECK_INTERVAL = 2.0
 

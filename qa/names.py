@@ -112,8 +112,23 @@ def _trim_period(text: str, start: int, end: int) -> int:
     return end
 
 
+def _is_organisation(words: list[str]) -> bool:
+    """Tell whether a run names an organisation by a known name or an organisation word."""
+    orgs = _org_words()
+    lowered = [w.lower().rstrip(".") for w in words]
+    phrase = " ".join(w.lower() for w in words)
+    return (
+        phrase in orgs.get("known", ())
+        or phrase.rstrip(".") in orgs.get("known", ())
+        or any(w in orgs.get("suffix", ()) for w in lowered[1:])
+        or any(" ".join(lowered[:n]) in orgs.get("prefix", ()) for n in range(1, len(lowered)))
+    )
+
+
 def _split_title(words: list[str]) -> int:
     """Return how many leading words of a run are a title ("Secretary of State", "Mr.")."""
+    if _is_organisation(words):
+        return 0  # "General Motors", "State Department"
     phrases, title_words = _titles()
     lowered = [w.lower() for w in words]
     best = 0
@@ -121,36 +136,34 @@ def _split_title(words: list[str]) -> int:
         phrase = " ".join(lowered[:n])
         if phrase in phrases or phrase.rstrip(".") in phrases:
             best = n
-    # Compound titles ("Treasury Secretary") end on a title word.
+    # Compound titles ("Treasury Secretary") end on a word that is a title of its own.
     n = best
     while n < len(words) - 1 and lowered[n].rstrip(".") in title_words:
         n += 1
-    while n > best and lowered[n - 1].rstrip(".") not in title_words:
+    while n > best and lowered[n - 1].rstrip(".") not in phrases:
         n -= 1
     return max(best, n)
 
 
 def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
     orgs = _org_words()
-    lowered = [w.lower().rstrip(".") for w in words]
     phrase = " ".join(w.lower() for w in words)
     if phrase in orgs.get("known", ()) or phrase.rstrip(".") in orgs.get("known", ()):
         return "ORG", "name-known-organisation", 0.9
     if has_title:
         return "PERSON", "name-after-title", 0.9
-    if any(w in orgs.get("suffix", ()) for w in lowered[1:]) or any(
-        " ".join(lowered[:n]) in orgs.get("prefix", ()) for n in range(1, len(lowered))
-    ):
-        return "ORG", "name-organisation-word", 0.85
     places = gazetteer.find_places(" ".join(words), case_sensitive=False)
     if places and places[0].start == 0 and places[0].end == len(" ".join(words)):
         return PLACE_LABELS[places[0].place.kind], "name-gazetteer", 0.9
+    if _is_organisation(words):
+        return "ORG", "name-organisation-word", 0.85
     # "Central Asian": an adjective made from a place name is a nationality.
     if words[-1].endswith("n") and len(words[-1]) > 3:
         stem = " ".join(words[:-1] + [words[-1][:-1]])
         if gazetteer.entries().get(stem.lower()) is not None:
             return "NORP", "name-place-adjective", 0.8
-    if places:
+    # "Crossroads Central Asia" is an organisation; "Lloyd Austin" is a person.
+    if places and (len(places[-1].text.split()) > 1 or len(words) > 3):
         return "ORG", "name-with-place", 0.6
     if all(w.isupper() for w in words) and len(words) == 1 and len(words[0]) <= 6:
         return "ORG", "name-acronym", 0.6
@@ -158,6 +171,14 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
     if 2 <= len(words) <= 4 and not any(w in CONNECTORS for w in words):
         return "PERSON", "name-initial" if initials else "name-two-words", 0.8 if initials else 0.6
     return "PROPER", "name-proper", 0.4
+
+
+def _leading_place(words: list[str]) -> int:
+    """Return how many leading words are a place before a title ("Kazakh President X")."""
+    for k in (1, 2):
+        if len(words) > k + 1 and gazetteer.entries().get(" ".join(words[:k]).lower()) and _split_title(words[k:]):
+            return k
+    return 0
 
 
 def _split_conjunctions(text: str, run: list[re.Match]) -> list[list[re.Match]]:
@@ -192,6 +213,13 @@ def find_names(text: str) -> list[Name]:
         words = text[start:end].split()
         if not words:
             continue
+        lead = _leading_place(words)
+        if lead:
+            place = " ".join(words[:lead])
+            label, rule, confidence = _classify(words[:lead], False)
+            names.append(Name(start, start + len(place), place, label, rule, confidence))
+            start += len(place) + 1
+            words = words[lead:]
         cut = _split_title(words)
         title = " ".join(words[:cut])
         if cut >= len(words):

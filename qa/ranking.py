@@ -16,7 +16,7 @@ WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15,
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
-PROXIMITY_SCALE = 40.0  # characters at which closeness halves
+PROXIMITY_SCALE = 35.0  # characters at which closeness halves; it falls fast beyond
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def proximity(candidate: Candidate) -> float:
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
         # Each keyword counts once, at its closest occurrence.
-        closest[m.term] = max(closest.get(m.term, 0.0), 1.0 / (1.0 + distance / PROXIMITY_SCALE))
+        closest[m.term] = max(closest.get(m.term, 0.0), 1.0 / (1.0 + (distance / PROXIMITY_SCALE) ** 2))
         weights[m.term] = m.weight
     total = sum(weights.values())
     return sum(weights[t] * closest[t] for t in closest) / total if total else 0.0
