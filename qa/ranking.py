@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from qa.extraction import Candidate
 from qa.question import Question
+from qa.retrieval import place_names
 from qa.rules import read_words
 from qa.text import stem
 
@@ -16,7 +17,9 @@ WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15,
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
-PROXIMITY_SCALE = 35.0  # characters at which closeness halves; it falls fast beyond
+PROXIMITY_SCALE = 25.0  # characters at which closeness halves; it falls fast beyond
+CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s|;\s|\s\u2014\s")
+CLAUSE_GAP = 30  # characters a clause break adds to a distance
 
 
 @dataclass(frozen=True)
@@ -47,18 +50,26 @@ def _filler_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in words)
 
 
-def repeats_question(candidate: Candidate, question_stems: set[str]) -> bool:
-    """Tell whether a candidate only repeats words of the question ("Mr. Tokayev" for "tokayev")."""
+def repeats_question(candidate: Candidate, question_stems: set[str], asked_places: frozenset[str] = frozenset()) -> bool:
+    """Tell whether a candidate only repeats the question ("Mr. Tokayev" for "tokayev", "USA" for "united states")."""
     stems = _content_stems(candidate.text) - _filler_stems()
-    return not stems or stems <= question_stems
+    if not stems or stems <= question_stems:
+        return True
+    named = place_names(candidate.text)
+    return bool(named) and named <= asked_places and len(candidate.text.split()) <= 3
 
 
 def proximity(candidate: Candidate) -> float:
     """Return how close the candidate sits to the question's words, rarer words counting more."""
     closest: dict[int, float] = {}
     weights: dict[int, float] = {}
+    text = candidate.hit.text
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
+        # A clause break (", and", ";") between them puts them further apart.
+        gap_start, gap_end = min(m.end, candidate.end), max(m.start, candidate.start)
+        if gap_start < gap_end:
+            distance += CLAUSE_GAP * len(CLAUSE_BREAK.findall(text, gap_start, gap_end))
         # Each keyword counts once, at its closest occurrence.
         closest[m.term] = max(closest.get(m.term, 0.0), 1.0 / (1.0 + (distance / PROXIMITY_SCALE) ** 2))
         weights[m.term] = m.weight
@@ -90,11 +101,13 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     if not candidates:
         return []
     best_retrieval = max(c.hit.score for c in candidates)
+    asked_places = place_names(question.text)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
-        if candidate.hit.coverage < MIN_COVERAGE or candidate.hit.missing:
+        hit = candidate.hit
+        if hit.coverage < MIN_COVERAGE or hit.missing or not hit.anchored:
             continue  # the sentence is not about what the question asks
-        if repeats_question(candidate, question_stems):
+        if repeats_question(candidate, question_stems, asked_places):
             continue
         parts = score(candidate, best_retrieval)
         key = _key(candidate)

@@ -46,6 +46,7 @@ class Hit:
     entities: tuple[Entity, ...]
     context: str = ""  # the sentences before, which pronouns and "the president" refer back to
     missing: tuple[str, ...] = ()  # places the question names that neither holds
+    anchored: bool = True  # the sentence itself holds a question word that is not a place
 
 
 def _analyze(ix_analyzer, text: str) -> list[str]:
@@ -92,6 +93,7 @@ class Term:
     keyword: str
     stems: tuple[str, ...]
     variant_stems: tuple[tuple[str, ...], ...]
+    place: bool = False  # a country, city, region or nationality
 
 
 def question_terms(analyzer, question: Question) -> list[Term]:
@@ -104,7 +106,7 @@ def question_terms(analyzer, question: Question) -> list[Term]:
         variant_stems = tuple(
             dict.fromkeys(s for s in (tuple(_analyze(analyzer, v)) for v in variants(keyword)) if s and s != stems)
         )
-        terms.append(Term(keyword, stems, variant_stems))
+        terms.append(Term(keyword, stems, variant_stems, keyword in gazetteer.entries()))
     return terms
 
 
@@ -162,6 +164,11 @@ def places(text: str) -> frozenset[str]:
     return frozenset(m.place.country or m.place.name for m in gazetteer.find_places(text))
 
 
+def place_names(text: str) -> frozenset[str]:
+    """Return the canonical names of the places a text names ("USA" -> "United States")."""
+    return frozenset(m.place.name if m.place.kind != "DEMONYM" else m.place.country for m in gazetteer.find_places(text))
+
+
 def _context(searcher, doc: str, index: int, paragraph: int) -> str:
     """Return the sentences before a sentence in its paragraph, or the one before it."""
     before = []
@@ -195,6 +202,8 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
         context = _context(searcher, result["doc"], result["index"], result["paragraph"])
         coverage, matched = _coverage(analyzer, text, context, terms, idf)
         missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
+        # "What is the population of X?" is not answered by a sentence that only names X.
+        anchored = all(t.place for t in terms) or any(not terms[m.term].place for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context, missing))
+        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context, missing, anchored))
     return hits

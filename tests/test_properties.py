@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from qa.api import MAX_QUESTION_CHARS
 from tests.conftest import CORPUS
@@ -34,6 +36,14 @@ any_text = st.text(max_size=MAX_QUESTION_CHARS)
 any_code_points = st.text(st.characters(codec=None, categories=None), max_size=MAX_QUESTION_CHARS)
 corpus_questions = st.lists(st.sampled_from(WORDS + QUESTION_WORDS * 20), min_size=1, max_size=25).map(" ".join)
 questions = st.one_of(any_text, corpus_questions, st.builds("{} {}?".format, st.sampled_from(QUESTION_WORDS), corpus_questions))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def hypothesis_storage(tmp_path_factory):
+    """Hypothesis keeps caches (even with database=None): in a temporary directory, not in the repository."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)
 
 
 def check_answers(answers, top_k=3):
