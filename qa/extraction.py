@@ -139,22 +139,58 @@ def names_group(phrase: str) -> bool:
     return place is not None and place.kind == "DEMONYM" and head.endswith("s")
 
 
-def phrases(hit: Hit, labels: dict[str, float]) -> list[Candidate]:
+def _trim_question_words(text: str, start: int, end: int, stems: frozenset[str]) -> tuple[int, int]:
+    """Drop question words from the edges of a phrase ("offer Ukrainians [Kazakh meals]")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and stem(words[0].group().strip("\u201c\u201d\"',.").lower()) in stems:
+        words.pop(0)
+    while words and stem(words[-1].group().strip("\u201c\u201d\"',.").lower()) in stems:
+        words.pop()
+    if not words:
+        return start, start
+    return start + words[0].start(), start + words[-1].end()
+
+
+def _role_in_clause(question: Question, hit: Hit, start: int, end: int) -> str | None:
+    """Return "subject" or "object" when a phrase sits right before or after a question's verb."""
+    for m in hit.matched:
+        if question.subject_of and m.term == question.subject_of and 0 <= m.start - end <= 2:
+            return "subject"  # "[Oil] makes up ..." for "what makes up ..."
+        if m.term in question.verbs and 0 <= start - m.end <= 6 and not hit.text[m.end : start].strip(" \u201c\"'"):
+            return "object"  # "pledged [humanitarian support]" for "what has he pledged"
+    return None
+
+
+def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: frozenset[str]) -> list[Candidate]:
     """Return the noun phrases of a sentence as candidates, and those naming groups of people."""
     found = []
+    focus = _word_variants(question.focus) if question.focus else frozenset()
+    asked = frozenset(stem(w) for w in question.keywords)
     for start, end in noun_phrases(hit.text):
         text = hit.text[start:end]
         # A chunk never runs across a dash, comma or quote.
-        cut = re.search(r"\s*[\u2014,;:\u201c\u201d\"()]", text)
+        lead = len(text) - len(text.lstrip("\u201c\u201d\"'( "))
+        cut = re.search(r"\s*[\u2014,;:\u201c\u201d\"()]", text[lead:])
         if cut:
-            text, end = text[: cut.start()], start + cut.start()
-        trimmed = NP_DETERMINERS.sub("", text)
-        start += len(text) - len(trimmed)
+            end = start + lead + cut.start()
+        start += lead
+        text = hit.text[start:end]
+        start += len(text) - len(NP_DETERMINERS.sub("", text))
+        start, end = _trim_question_words(hit.text, start, end, asked - focus)
+        trimmed = hit.text[start:end]
         if not re.search(r"\w", trimmed):
             continue
         if GROUP in labels and names_group(trimmed):
             found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
-        if NP in labels:
+        if NP not in labels:
+            continue
+        head = stem(trimmed.split()[-1].lower())
+        role = _role_in_clause(question, hit, start, end)
+        if focus and head in focus:
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, 1.0, hit))
+        elif role:
+            found.append(Candidate(trimmed, start, end, NP, f"noun-phrase-{role}", 0.9, max(labels[NP], 0.8), hit))
+        else:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", 0.5, labels[NP], hit))
     return found
 
@@ -214,5 +250,5 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
         if REASON in labels:
             candidates.extend(reasons(hit, labels[REASON]))
         if NP in labels or GROUP in labels:
-            candidates.extend(phrases(hit, labels))
+            candidates.extend(phrases(hit, labels, question, stems))
     return candidates

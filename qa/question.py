@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from qa import gazetteer
 from qa.rules import RuleError, load_rules, read_words
+from qa.tagging import chunk
 from qa.text import word_spans
 
 QUESTION_RULES = "questions.toml"
@@ -26,6 +27,8 @@ class Question:
     focus: str | None
     target: str | None
     entities: tuple[str, ...]
+    verbs: tuple[str, ...] = ()  # keywords the tagger reads as verbs ("pledged")
+    subject_of: str | None = None  # "what *makes up* ...": the answer is the subject of this verb
 
     @property
     def coarse_type(self) -> str:
@@ -96,20 +99,38 @@ def keywords(question: str, skip: frozenset[str] = frozenset()) -> tuple[str, ..
     return tuple(words)
 
 
+AUXILIARIES = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
+
+
+def _tagged(question: str) -> list[tuple[str, str]]:
+    return [(word.lower(), tag) for sentence in chunk(normalize(question)) for word, tag, _, _ in sentence]
+
+
 def analyze(question: str) -> Question:
     """Analyse a question into its expected answer type, keywords, focus and entities."""
     answer_type, rule, match = classify(question)
     focus = _group(match, "focus")
-    # "Which *country* ..." names the answer's kind, which its sentence need not repeat;
+    tagged = _tagged(question)
+    # "What *territories* did he ...": the noun after the question word names the answer's kind.
+    if focus is None and len(tagged) > 1 and tagged[0][0] in ("what", "which") and tagged[1][1].startswith("NN"):
+        focus = tagged[1][0]
+    # "which *country* ..." names the answer's kind, which its sentence need not repeat;
     # "which *general* spoke" describes the person, which it usually does.
     skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()
+    words = keywords(question, skip)
+    verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
+    subject_of = None
+    if len(tagged) > 1 and tagged[0][0] in ("what", "who") and tagged[1][1].startswith("VB") and tagged[1][0] not in AUXILIARIES:
+        subject_of = tagged[1][0]
     return Question(
         text=question,
         normalized=normalize(question),
         answer_type=answer_type,
         rule=rule,
-        keywords=keywords(question, skip),
+        keywords=words,
         focus=focus,
         target=_group(match, "target"),
         entities=tuple(dict.fromkeys(m.place.name for m in gazetteer.find_places(question))),
+        verbs=verbs,
+        subject_of=subject_of,
     )

@@ -15,6 +15,7 @@ from qa.text import stem
 # How much each signal weighs in the final score (they add up to 1).
 WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
+MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
 PROXIMITY_SCALE = 25.0  # characters at which closeness halves; it falls fast beyond
@@ -105,8 +106,10 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     merged: dict[str, Answer] = {}
     for candidate in candidates:
         hit = candidate.hit
-        if hit.coverage < MIN_COVERAGE or hit.missing or not hit.anchored:
+        if hit.coverage < MIN_COVERAGE or not hit.anchored:
             continue  # the sentence is not about what the question asks
+        if hit.missing and hit.coverage < MISSING_PLACE_COVERAGE:
+            continue  # nor about the place the question names
         if repeats_question(candidate, question_stems, asked_places):
             continue
         parts = score(candidate, best_retrieval)

@@ -28,7 +28,7 @@ class Match:
 
     start: int
     end: int
-    term: int
+    term: str  # the question keyword
     weight: float
 
 
@@ -147,13 +147,13 @@ def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[st
     total = sum(idf.get(term.keyword, 1.0) for term in terms) or 1.0
     covered = 0.0
     matched = []
-    for number, term in enumerate(terms):
+    for term in terms:
         weight = idf.get(term.keyword, 1.0) / total
         found = _matches(term, stems)
         if found:
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)
-            matched.extend(Match(s, e, number, round(weight, 4)) for stem_, s, e in tokens if stem_ in wanted)
+            matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in tokens if stem_ in wanted)
         elif _matches(term, context_stems):
             covered += weight * CONTEXT_WEIGHT
     return covered, tuple(sorted(set(matched)))
@@ -203,7 +203,8 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
         coverage, matched = _coverage(analyzer, text, context, terms, idf)
         missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
-        anchored = all(t.place for t in terms) or any(not terms[m.term].place for m in matched)
+        place_words = {t.keyword for t in terms if t.place}
+        anchored = len(place_words) == len(terms) or any(m.term not in place_words for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
         hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context, missing, anchored))
     return hits

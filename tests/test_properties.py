@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -18,6 +19,10 @@ from qa.api import MAX_QUESTION_CHARS
 from tests.conftest import CORPUS
 
 EXAMPLES = 200
+
+# Hypothesis keeps caches even with database=None (constants of the source, at collection time):
+# under the system's temporary directory, not in the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "qa-hypothesis")
 
 SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -36,14 +41,6 @@ any_text = st.text(max_size=MAX_QUESTION_CHARS)
 any_code_points = st.text(st.characters(codec=None, categories=None), max_size=MAX_QUESTION_CHARS)
 corpus_questions = st.lists(st.sampled_from(WORDS + QUESTION_WORDS * 20), min_size=1, max_size=25).map(" ".join)
 questions = st.one_of(any_text, corpus_questions, st.builds("{} {}?".format, st.sampled_from(QUESTION_WORDS), corpus_questions))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def hypothesis_storage(tmp_path_factory):
-    """Hypothesis keeps caches (even with database=None): in a temporary directory, not in the repository."""
-    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
-    yield
-    set_hypothesis_home_dir(None)
 
 
 def check_answers(answers, top_k=3):

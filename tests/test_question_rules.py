@@ -190,8 +190,10 @@ def test_question_rules_still_load_after_the_fixture():
 
 @pytest.mark.skipif(not DATA.exists(), reason="../shared/data is not present")
 def test_train_accuracy_floor():
+    """Every third training question (to stay well under two seconds) keeps its accuracy."""
     right_coarse = right_fine = total = 0
-    for line in DATA.read_text(encoding="latin-1").splitlines():
+    lines = DATA.read_text(encoding="latin-1").splitlines()
+    for line in lines[::3]:
         label, _, question = line.partition(" ")
         if not question:
             continue
@@ -199,4 +201,5 @@ def test_train_accuracy_floor():
         total += 1
         right_fine += got == label
         right_coarse += got.split(":")[0] == label.split(":")[0]
-    assert right_coarse / total > 0.88 and right_fine / total > 0.84, (right_coarse / total, right_fine / total)
+    coarse, fine = right_coarse / total, right_fine / total
+    assert coarse > 0.92 and fine > 0.88, f"coarse {coarse:.3f}, fine {fine:.3f}"

@@ -1,0 +1,113 @@
+"""The child process of tests/test_rule_safety.py: time every rule pattern on adversarial inputs.
+
+    python tests/rule_timing.py LOADER START
+
+LOADER names one of LOADERS; the rules from index START on are run, each with
+search() and finditer() on every input of INPUTS. One JSON line is printed
+(and flushed) before and after each rule, so the parent can time each rule and
+kill this process when one takes too long, then start again after it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+LENGTH = 10_000
+
+
+def _repeat(unit: str) -> str:
+    return (unit * (LENGTH // len(unit) + 1))[:LENGTH]
+
+
+# Long runs of one character or unit, near-matches that almost complete a pattern, nesting.
+INPUTS = {
+    "'a' * 10000": _repeat("a"),
+    "'A' * 10000": _repeat("A"),
+    "'aA' * 5000": _repeat("aA"),
+    "'Ab ' * 3333": _repeat("Ab "),
+    "'John Smith ' * 909": _repeat("John Smith "),
+    "'Mr. ' * 2500": _repeat("Mr. "),
+    "'U.S. ' * 2000": _repeat("U.S. "),
+    "'1' * 10000": _repeat("1"),
+    "'1,' * 5000": _repeat("1,"),
+    "'1.' * 5000": _repeat("1."),
+    "'1 ' * 5000": _repeat("1 "),
+    "'1,000,000 ' * 1000": _repeat("1,000,000 "),
+    "'$' * 10000": _repeat("$"),
+    "'$1' * 5000": _repeat("$1"),
+    "'%' * 10000": _repeat("%"),
+    "'. ' * 5000": _repeat(". "),
+    "' ' * 10000": _repeat(" "),
+    "'\\t\\n' * 5000": _repeat("\t\n"),
+    "'-' * 10000": _repeat("-"),
+    "'February ' * 1111": _repeat("February "),
+    "'February 1, ' * 833": _repeat("February 1, "),
+    "'in 2022 ' * 1250": _repeat("in 2022 "),
+    "'million ' * 1250": _repeat("million "),
+    "'per cent ' * 1111": _repeat("per cent "),
+    "'(' * 10000": _repeat("("),
+    "'((a))' * 2000": _repeat("((a))"),
+    "'\"' * 10000": _repeat('"'),
+    "\"'s \" * 3333": _repeat("'s "),
+    "', ' * 5000": _repeat(", "),
+    "', a ' * 2500": _repeat(", a "),
+    "'the ' * 2500": _repeat("the "),
+    "'of the ' * 1428": _repeat("of the "),
+    "'who is ' * 1428": _repeat("who is "),
+    "'how much ' * 1111": _repeat("how much "),
+    "'what is the ' * 833": _repeat("what is the "),
+    "'because of ' * 909": _repeat("because of "),
+    "'said ' * 2000": _repeat("said "),
+    "'a' * 9999 + '!'": "a" * (LENGTH - 1) + "!",
+    "'1' * 9999 + 'x'": "1" * (LENGTH - 1) + "x",
+}
+
+
+def loaders():
+    """Return the rule loaders by name (imported here, in the child)."""
+    from qa.entities import entity_rules
+    from qa.extraction import description_rules, reason_rules
+    from qa.question import question_rules
+
+    return {
+        "questions": question_rules,
+        "entities": entity_rules,
+        "descriptions": description_rules,
+        "reasons": reason_rules,
+    }
+
+
+LOADERS = ("questions", "entities", "descriptions", "reasons")
+
+
+def main(loader: str, start: int) -> None:
+    rules = loaders()[loader]()
+    emit({"event": "loaded", "count": len(rules)})
+    for i in range(start, len(rules)):
+        rule = rules[i]
+        emit({"event": "start", "i": i, "source": rule.source, "name": rule.name})
+        started = time.perf_counter()
+        worst, worst_input = 0.0, None
+        for label, text in INPUTS.items():
+            t = time.perf_counter()
+            rule.regex.search(text)
+            for _ in rule.regex.finditer(text):
+                pass
+            spent = time.perf_counter() - t
+            if spent > worst:
+                worst, worst_input = spent, label
+        emit({"event": "done", "i": i, "seconds": time.perf_counter() - started, "worst": worst, "worst_input": worst_input})
+    emit({"event": "end"})
+
+
+def emit(record: dict) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main(sys.argv[1], int(sys.argv[2]))
