@@ -75,13 +75,28 @@ def _refers_to(subject: str, target: str | None) -> bool:
     return target_words <= subject_words or subject.split()[-1].lower().strip(".,") in target_words
 
 
+def _chained(regex: re.Pattern, text: str):
+    """Yield matches that may share text: an answer can be the next match's subject.
+
+    "the Kazakh tenge, the local currency," holds two appositions in a row.
+    """
+    position = 0
+    while position <= len(text):
+        match = regex.search(text, position)
+        if match is None:
+            return
+        yield match
+        answer_start = match.start("answer")
+        position = answer_start if answer_start > match.start() else match.end()
+
+
 def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]:
     """Return what the sentence says the question's target is ("X, a researcher at Y")."""
     found = []
     # Without a target ("what is Milley's role") the question's keywords name it.
     target = question.target or " ".join(question.keywords)
     for rule in description_rules():
-        for match in rule.regex.finditer(hit.text):
+        for match in _chained(rule.regex, hit.text):
             subject, answer = match.group("subject"), match.group("answer")
             if _refers_to(subject, target):
                 start, end = match.span("answer")
@@ -153,9 +168,12 @@ def _trim_question_words(text: str, start: int, end: int, stems: frozenset[str])
 
 def _role_in_clause(question: Question, hit: Hit, start: int, end: int) -> str | None:
     """Return "subject" or "object" when a phrase sits right before or after a question's verb."""
-    for m in hit.matched:
-        if question.subject_of and m.term == question.subject_of and 0 <= m.start - end <= 2:
+    if question.subject_of:
+        verb = _word_variants(question.subject_of)
+        following = re.match(r"\s*(\w+)", hit.text[end:])
+        if following and stem(following.group(1).lower()) in verb:
             return "subject"  # "[Oil] makes up ..." for "what makes up ..."
+    for m in hit.matched:
         if m.term in question.verbs and 0 <= start - m.end <= 6 and not hit.text[m.end : start].strip(" \u201c\"'"):
             return "object"  # "pledged [humanitarian support]" for "what has he pledged"
     return None

@@ -47,8 +47,8 @@ class Pipeline:
             hits = search(searcher, self.analyzer, analysis, labels, limit=MAX_HITS, doc=doc)
         searched = time.perf_counter()
         candidates = extract(analysis, hits)
-        terms = question_terms(self.analyzer, analysis)
-        question_stems = {s for t in terms for s in t.stems} | {s for t in terms for v in t.variant_stems for s in v}
+        # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
+        question_stems = {s for t in question_terms(self.analyzer, analysis) for s in t.stems}
         answers = rank(analysis, candidates, question_stems, top_k=top_k)
         done = time.perf_counter()
         timings = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from qa.extraction import Candidate
 from qa.question import Question
 from qa.retrieval import place_names
+from qa.roles import title_words
 from qa.rules import read_words
 from qa.text import stem
 
@@ -47,7 +48,7 @@ def _content_stems(text: str) -> set[str]:
 @functools.cache
 def _filler_stems() -> frozenset[str]:
     # Articles, stop words and titles ("Mr.") add nothing to a name the question already has.
-    words = read_words("words/stopwords.txt") | {w.strip(".") for t in read_words("words/titles.txt") for w in t.split()}
+    words = read_words("words/stopwords.txt") | title_words()
     return frozenset(stem(w) for w in words)
 
 
