@@ -154,28 +154,48 @@ def names_group(phrase: str) -> bool:
     return place is not None and place.kind == "DEMONYM" and head.endswith("s")
 
 
-def _trim_question_words(text: str, start: int, end: int, stems: frozenset[str]) -> tuple[int, int]:
+def _is_question_word(hit: Hit, start: int, end: int, word: str, asked: frozenset[str]) -> bool:
+    """Tell whether a word of a phrase is the question's: its own word, or a matched synonym.
+
+    A matched nationality or place stays ("[Russian] nationalists" for "... russia").
+    """
+    bare = word.strip("\u201c\u201d\"',.").lower()
+    if stem(bare) in asked:
+        return True
+    matched = any(m.start < end and start < m.end for m in hit.matched)
+    return matched and bare not in gazetteer.entries()
+
+
+def _trim_question_words(hit: Hit, start: int, end: int, asked: frozenset[str]) -> tuple[int, int]:
     """Drop question words from the edges of a phrase ("offer Ukrainians [Kazakh meals]")."""
-    words = list(re.finditer(r"\S+", text[start:end]))
-    while words and stem(words[0].group().strip("\u201c\u201d\"',.").lower()) in stems:
+    words = [(start + m.start(), start + m.end(), m.group()) for m in re.finditer(r"\S+", hit.text[start:end])]
+    while words and _is_question_word(hit, *words[0], asked):
         words.pop(0)
-    while words and stem(words[-1].group().strip("\u201c\u201d\"',.").lower()) in stems:
+    while words and _is_question_word(hit, *words[-1], asked):
         words.pop()
     if not words:
         return start, start
-    return start + words[0].start(), start + words[-1].end()
+    return words[0][0], words[-1][1]
 
 
-def _role_in_clause(question: Question, hit: Hit, start: int, end: int) -> str | None:
+# Between a verb and its object: a preposition, an article, quotes, or words of the question.
+OBJECT_GAP = re.compile(r"(?:\s|[\u201c\"']|\b(?:on|in|to|for|at|about|with|from|of|by|up|out|the|a|an)\b)*")
+
+
+def _role_in_clause(question: Question, hit: Hit, start: int, end: int, asked: frozenset[str]) -> str | None:
     """Return "subject" or "object" when a phrase sits right before or after a question's verb."""
     if question.subject_of:
         verb = _word_variants(question.subject_of)
         following = re.match(r"\s*(\w+)", hit.text[end:])
         if following and stem(following.group(1).lower()) in verb:
             return "subject"  # "[Oil] makes up ..." for "what makes up ..."
+    verbs = set(question.verbs)
     for m in hit.matched:
-        if m.term in question.verbs and 0 <= start - m.end <= 6 and not hit.text[m.end : start].strip(" \u201c\"'"):
-            return "object"  # "pledged [humanitarian support]" for "what has he pledged"
+        if m.term not in verbs or not 0 <= start - m.end <= 30:
+            continue
+        gap = " ".join(w for w in hit.text[m.end : start].split() if stem(w.lower()) not in asked)
+        if OBJECT_GAP.fullmatch(gap):
+            return "object"  # "pledged [humanitarian support]", "counting on [gravity]"
     return None
 
 
@@ -194,7 +214,7 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         start += lead
         text = hit.text[start:end]
         start += len(text) - len(NP_DETERMINERS.sub("", text))
-        start, end = _trim_question_words(hit.text, start, end, asked - focus)
+        start, end = _trim_question_words(hit, start, end, asked - focus)
         trimmed = hit.text[start:end]
         if not re.search(r"\w", trimmed):
             continue
@@ -203,9 +223,9 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         if NP not in labels:
             continue
         head = stem(trimmed.split()[-1].lower())
-        role = _role_in_clause(question, hit, start, end)
+        role = _role_in_clause(question, hit, start, end, asked)
         if focus and head in focus:
-            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, 1.0, hit))
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, max(labels[NP], FOCUS_TYPE), hit))
         elif role:
             found.append(Candidate(trimmed, start, end, NP, f"noun-phrase-{role}", 0.9, max(labels[NP], 0.8), hit))
         else:
@@ -213,6 +233,7 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
     return found
 
 
+FOCUS_TYPE = 0.8  # type fit of a noun phrase headed by the question's focus ("what *territories*")
 ROLE_SHARE = 0.5  # how much of a person's confidence comes from a fitting title
 ROLELESS = 0.5  # confidence factor of a person without the title a question asks for
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from qa.extraction import Candidate
 from qa.question import Question
 from qa.retrieval import place_names
+from qa.gazetteer import country_names
+from qa.names import surname
 from qa.roles import title_words
 from qa.rules import read_words
 from qa.text import stem
@@ -53,12 +55,23 @@ def _filler_stems() -> frozenset[str]:
 
 
 def repeats_question(candidate: Candidate, question_stems: set[str], asked_places: frozenset[str] = frozenset()) -> bool:
-    """Tell whether a candidate only repeats the question ("Mr. Tokayev" for "tokayev", "USA" for "united states")."""
-    stems = _content_stems(candidate.text) - _filler_stems()
-    if not stems or stems <= question_stems:
+    """Tell whether a candidate only repeats the question.
+
+    "Mr. Tokayev" for "... tokayev", "USA" for "... united states", "Gen. Milley"
+    (whose surname the question has) are repeats; "northern Kazakhstan" for
+    "which part of kazakhstan" is not.
+    """
+    if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in question_stems:
         return True
-    named = place_names(candidate.text)
-    return bool(named) and named <= asked_places and len(candidate.text.split()) <= 3
+    stems = _content_stems(candidate.text) - _filler_stems() - question_stems
+    for place in asked_places:
+        stems -= _place_stems(place)
+    return not stems
+
+
+@functools.cache
+def _place_stems(place: str) -> frozenset[str]:
+    return frozenset(s for name in (place, *country_names(place)) for s in _content_stems(name))
 
 
 def proximity(candidate: Candidate) -> float:

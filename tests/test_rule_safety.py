@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,17 +40,18 @@ def run_batch(loader: str, start: int):
         stderr=subprocess.PIPE,
         text=True,
     )
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put("")], daemon=True)
+    reader.start()
     timings, current, deadline = [], None, time.monotonic() + STARTUP
     try:
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(timeout=remaining):
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 if current is None:
-                    raise RuntimeError(f"the {loader} rules did not load within {STARTUP} s")
+                    raise RuntimeError(f"the {loader} rules did not load within {STARTUP} s") from None
                 return timings, current, current["i"] + 1
-            line = process.stdout.readline()
             if not line:
                 process.wait(timeout=10)
                 raise RuntimeError(f"rule_timing.py {loader} exited early:\n{process.stderr.read()}")
@@ -62,10 +64,10 @@ def run_batch(loader: str, start: int):
             elif record["event"] == "end":
                 return timings, None, None
     finally:
-        selector.close()
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+        reader.join(timeout=10)
         process.stdout.close()
         process.stderr.close()
 
