@@ -233,6 +233,15 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
     return found
 
 
+PLACES = frozenset({"CITY", "COUNTRY", "REGION"})
+LOCATIVE_BONUS = 0.1
+
+
+def _after_locative(text: str, start: int) -> bool:
+    before = re.search(r"(\w+)\s+(?:the\s+)?$", text[max(0, start - 20) : start])
+    return bool(before) and before.group(1).lower() in read_words("words/locative_prepositions.txt")
+
+
 FOCUS_TYPE = 0.8  # type fit of a noun phrase headed by the question's focus ("what *territories*")
 ROLE_SHARE = 0.5  # how much of a person's confidence comes from a fitting title
 ROLELESS = 0.5  # confidence factor of a person without the title a question asks for
@@ -280,6 +289,8 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
             weight = labels.get(e.label)
             if weight:
                 confidence = e.confidence
+                if e.label in PLACES and _after_locative(hit.text, e.start):
+                    confidence = min(1.0, confidence + LOCATIVE_BONUS)  # "based in [Moscow]"
                 if e.label == "PERSON":
                     # A person answers "who is the Kazakh president" when the sentence says so.
                     confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)

@@ -13,6 +13,7 @@ from qa.tagging import lexicon_tag
 TITLES = "words/titles.txt"
 ORG_WORDS = "words/org_words.txt"
 GROUP_NOUNS = "words/group_nouns.txt"
+DIRECTIONS = "words/directions.txt"
 TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
 # Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
 CONNECTORS = frozenset("of de da del di du la le van von der bin al el y and for".split())
@@ -239,7 +240,27 @@ def find_names(text: str) -> list[Name]:
         end = _trim_period(text, offset, offset + len(" ".join(rest)))
         label, rule, confidence = _classify(text[offset:end].split(), bool(cut))
         names.append(Name(offset, end, text[offset:end], label, rule, confidence, title))
-    return names + _groups(text, names)
+    return names + _regions(text, names) + _groups(text, names)
+
+
+LOCATIONS = ("COUNTRY", "CITY", "REGION")
+
+
+def _regions(text: str, names: list[Name]) -> list[Name]:
+    """Find parts of places named by a direction ("northern Kazakhstan", "eastern Ukraine")."""
+    found = []
+    for name in names:
+        if name.label not in LOCATIONS:
+            continue
+        before = re.search(r"(?:^|\s)([\w-]+(?:\s[\w-]+)?)\s$", text[max(0, name.start - 25) : name.start])
+        if not before:
+            continue
+        words = before.group(1)
+        direction = next((d for d in (words, words.split()[-1]) if d.lower() in read_words(DIRECTIONS)), None)
+        if direction:
+            start = name.start - len(direction) - 1
+            found.append(Name(start, name.end, text[start : name.end], "REGION", "name-direction-of-place", 0.8))
+    return found
 
 
 @functools.cache
