@@ -12,6 +12,7 @@ from qa import gazetteer
 from qa.entities import Entity
 from qa.question import Question
 from qa.rules import read_lines
+from qa.text import stem
 
 SYNONYMS = "synonyms.txt"
 IRREGULAR_VERBS = "words/irregular_verbs.txt"
@@ -54,14 +55,27 @@ def _analyze(ix_analyzer, text: str) -> list[str]:
 
 
 @functools.cache
-def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Map each lower-case word or phrase of rules/synonyms.txt to its synonyms."""
-    table: dict[str, set[str]] = {}
+def synonym_groups() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Index rules/synonyms.txt: synonyms by the stem of a group's headword, and by any member.
+
+    A thesaurus line starts with its headword; the other words are its senses'
+    synonyms. A word that heads no line takes the lines it appears in.
+    """
+    by_head: dict[str, set[str]] = {}
+    by_member: dict[str, set[str]] = {}
     for entry in read_lines(SYNONYMS):
         group = [w.lower() for w in entry[0]]
+        by_head.setdefault(stem(group[0]), set()).update(group)
         for word in group:
-            table.setdefault(word, set()).update(w for w in group if w != word)
-    return {word: tuple(sorted(others)) for word, others in table.items()}
+            by_member.setdefault(word, set()).update(group)
+    return by_head, by_member
+
+
+def synonyms(word: str) -> set[str]:
+    """Return the thesaurus synonyms of a word (headword lines first, else member lines)."""
+    by_head, by_member = synonym_groups()
+    found = by_head.get(stem(word)) or by_member.get(word) or set()
+    return found - {word}
 
 
 @functools.cache
@@ -79,7 +93,7 @@ def variants(keyword: str) -> tuple[str, ...]:
     """Return other words a sentence may use for a keyword: verb forms, synonyms, demonyms."""
     found = list(verb_forms().get(keyword, ()))
     for form in (keyword, *found):
-        found.extend(synonym_groups().get(form, ()))
+        found.extend(sorted(synonyms(form)))
     place = gazetteer.entries().get(keyword)
     if place is not None and place.kind in ("COUNTRY", "DEMONYM") and place.country:
         found.extend(n.lower() for n in gazetteer.country_names(place.country) if n.lower() != keyword)
