@@ -117,6 +117,10 @@ def analyze(question: str) -> Question:
     # "which *country* ..." names the answer's kind, which its sentence need not repeat;
     # "which *general* spoke" describes the person, which it usually does.
     skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()
+    # "which *two* countries": how many answers are wanted, not a word to find.
+    wh = next((i for i, (w, _) in enumerate(tagged) if w in ("what", "which")), None)
+    if wh is not None and wh + 1 < len(tagged) and tagged[wh + 1][1] == "CD":
+        skip |= {tagged[wh + 1][0]}
     words = keywords(question, skip)
     verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
     subject_of = None

@@ -16,6 +16,7 @@ from qa.text import stem
 
 SYNONYMS = "synonyms.txt"
 IRREGULAR_VERBS = "words/irregular_verbs.txt"
+NUMBER_WORDS = "words/number_words.txt"
 SYNONYM_BOOST = 0.6
 TYPE_BOOST = 0.8
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
@@ -89,11 +90,25 @@ def verb_forms() -> dict[str, tuple[str, ...]]:
     return {form: tuple(sorted(others)) for form, others in table.items()}
 
 
+@functools.cache
+def number_forms() -> dict[str, tuple[str, ...]]:
+    """Map a cardinal number word to its digits and back ("five" <-> "5")."""
+    table: dict[str, set[str]] = {}
+    for entry in read_lines(NUMBER_WORDS):
+        if len(entry) > 2 and entry[2] and entry[2][0] == "cardinal" and entry[1]:
+            value = entry[1][0]
+            for word in entry[0]:
+                table.setdefault(word.lower(), set()).add(value)
+                table.setdefault(value, set()).add(word.lower())
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
 def variants(keyword: str) -> tuple[str, ...]:
     """Return other words a sentence may use for a keyword: verb forms, synonyms, demonyms."""
     found = list(verb_forms().get(keyword, ()))
     for form in (keyword, *found):
         found.extend(sorted(synonyms(form)))
+    found.extend(number_forms().get(keyword, ()))
     place = gazetteer.entries().get(keyword)
     if place is not None and place.kind in ("COUNTRY", "DEMONYM") and place.country:
         found.extend(n.lower() for n in gazetteer.country_names(place.country) if n.lower() != keyword)
