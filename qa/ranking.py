@@ -76,8 +76,8 @@ def _place_stems(place: str) -> frozenset[str]:
 
 def proximity(candidate: Candidate) -> float:
     """Return how close the candidate sits to the question's words, rarer words counting more."""
-    closest: dict[int, float] = {}
-    weights: dict[int, float] = {}
+    closest: dict[str, float] = {}
+    weights: dict[str, float] = {}
     text = candidate.hit.text
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
@@ -88,8 +88,8 @@ def proximity(candidate: Candidate) -> float:
         # Each keyword counts once, at its closest occurrence.
         closest[m.term] = max(closest.get(m.term, 0.0), 1.0 / (1.0 + (distance / PROXIMITY_SCALE) ** 2))
         weights[m.term] = m.weight
-    total = sum(weights.values())
-    return sum(weights[t] * closest[t] for t in closest) / total if total else 0.0
+    # Weights share 1 over all the question's keywords: one the sentence lacks is far away.
+    return min(1.0, sum(weights[t] * closest[t] for t in closest))
 
 
 def _key(candidate: Candidate) -> str:

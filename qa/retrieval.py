@@ -174,11 +174,15 @@ def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[st
     stems = {t[0] for t in tokens}
     context_stems = {t.text for t in analyzer(context)} if context else set()
     total = sum(idf.get(term.keyword, 1.0) for term in terms) or 1.0
+    # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
+    exact = {s for term in terms if set(term.stems) <= stems for s in term.stems}
     covered = 0.0
     matched = []
     for term in terms:
         weight = idf.get(term.keyword, 1.0) / total
         found = _matches(term, stems)
+        if found and found != term.stems and set(found) <= exact:
+            found = None
         if found:
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)

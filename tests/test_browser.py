@@ -128,6 +128,13 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(page, live_server,
     p.screenshot(path=str(tmp_path / "markup.png"), full_page=True)
 
 
+def test_the_dialog_recorder_does_see_a_script_that_runs(page):
+    """The check above is not vacuous: a script that does run is caught."""
+    page.page.set_content("<p>x</p><script>alert('ran')</script>")
+    page.page.wait_for_timeout(300)
+    assert page.dialogs == ["alert: ran"]
+
+
 def test_an_unanswerable_question_shows_the_no_answer_state(page, live_server, tmp_path):
     p = page.ask(live_server, "Who won the 2018 World Cup?")
     expect(p.locator("#no-answer")).to_be_visible()
