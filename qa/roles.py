@@ -10,6 +10,8 @@ from qa.rules import read_lines, read_words
 TITLES = "words/titles.txt"
 ROLE_WINDOW = 60  # characters around a name where its title or apposition is written
 ROLE_WORDS = 4  # how many words before a name can be its title
+# An apposition starts with a determiner or a capitalised word, not a verb (", has said").
+APPOSITION = re.compile(r",\s(?:the|a|an|his|her|its|their|one|[A-Z])| of ")
 
 
 @functools.cache
@@ -46,13 +48,14 @@ def role_words(text: str, start: int, end: int, context: str = "") -> list[str]:
     before = re.sub(r",\s*$", "", text[max(0, start - ROLE_WINDOW) : start])
     before = re.split(r"[,;:()\u2014\u201c\u201d\"]", before)[-1]
     words = re.findall(r"[\w.]+", before.lower())[-ROLE_WORDS:]
-    # ... or an apposition right after it ("X, the president of Y,", "X of Y") ...
-    after = text[end : end + ROLE_WINDOW]
-    if after.startswith((",", " of ")):
-        words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
-    # ... and "the president, X" refers back to "the Kazakh president" in the sentence before.
+    # ... where "the president, X" refers back to "the Kazakh president" in the sentence before ...
     if len(words) >= 2 and words[-2] == "the" and context:
-        words += re.findall(r"(\w+)\s+(?:\w+\s+)?" + re.escape(words[-1]) + r"\b", context.lower())
+        for modifiers in re.findall(r"((?:\w+\s+){1,2})" + re.escape(words[-1]) + r"\b", context.lower()):
+            words += modifiers.split()
+    # ... or an apposition right after it ("X, the president of Y,", "X, Central Asia editor", "X of Y").
+    after = text[end : end + ROLE_WINDOW]
+    if APPOSITION.match(after):
+        words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
     stop = read_words("words/stopwords.txt")
     return [canonical(w) for w in words if w.strip(".") and w.strip(".") not in stop]
 
