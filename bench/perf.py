@@ -176,6 +176,10 @@ def build_pipeline(corpus_dir: Path, index_dir: Path, label: str):
     """Build the index the normal way; return (pipeline, seconds, manifest)."""
     from qa.pipeline import Pipeline
 
+    import qa.index
+
+    # One build per scale: rule edits during the run do not trigger rebuilds mid-measurement.
+    qa.index.STALE_CHECK_INTERVAL = float("inf")
     pipeline = Pipeline(corpus_dir, index_dir)
     started = time.perf_counter()
     last = [started]

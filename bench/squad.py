@@ -26,7 +26,9 @@ and fine answer type the question analysis predicted.
 format of the official evaluation script. --misses N prints N sample
 failures per question word. --jobs N answers with N processes (latency is
 then measured under that load). --workdir keeps the corpus and index there
-(an up-to-date index is reused, and the build time is then ~0).
+(an up-to-date index is reused, and the build time is then ~0). The index
+built at the start serves the whole run: edits to rules/ during the run do
+not trigger the service's automatic rebuild.
 """
 
 from __future__ import annotations
@@ -88,10 +90,23 @@ _PIPELINE = None
 _SENTENCES = None
 
 
+def freeze_index() -> None:
+    """Serve the index built at the start for the whole run.
+
+    The service rebuilds its index when rules/ change (checked every few
+    seconds); while rules are being edited that would mix rule versions and
+    rebuild times into one benchmark run.
+    """
+    import qa.index
+
+    qa.index.STALE_CHECK_INTERVAL = float("inf")
+
+
 def _init_worker(corpus_dir: str, index_dir: str) -> None:
     global _PIPELINE, _SENTENCES
     from qa.pipeline import Pipeline
 
+    freeze_index()
     _PIPELINE = Pipeline(corpus_dir, index_dir)
     _SENTENCES = DocumentSentences(corpus_dir)
 
@@ -376,6 +391,7 @@ def run(args, workdir: Path) -> dict:
     manifest = pipeline.index.ensure(progress=_progress_build if not args.quiet else None)
     build_seconds = time.perf_counter() - started
     reused = reused and build_seconds < 1.0
+    freeze_index()
     del pipeline
 
     started = time.perf_counter()

@@ -105,19 +105,26 @@ def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]
 
 
 def reasons(hit: Hit, weight: float) -> list[Candidate]:
-    """Return the clauses that give a reason."""
+    """Return the clauses that give a reason.
+
+    When the rest of the clause restates the question ("since [Russian strikes]
+    knocked out power" for "why did they lose power"), the reason is its subject.
+    """
     found = []
     for rule in reason_rules():
         for match in rule.regex.finditer(hit.text):
             start, end = match.span("answer")
-            found.append(Candidate(match.group("answer"), start, end, REASON, rule.name, rule.get("confidence"), weight, hit))
+            subject = next(((s, e) for s, e in noun_phrases(hit.text) if s == start and e < end), None)
+            if subject and any(subject[1] <= m.start < end for m in hit.matched):
+                end = subject[1]
+            found.append(Candidate(hit.text[start:end], start, end, REASON, rule.name, rule.get("confidence"), weight, hit))
     return found
 
 
 @functools.lru_cache(maxsize=4096)
 def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
     """Return the character spans of the noun-phrase chunks of a sentence (Pattern's chunker)."""
-    spans, position, current = [], 0, None
+    spans, position, current, adjective = [], 0, None, None
     for sentence in chunk(text):
         for word, tag, label, _ in sentence:
             start = text.find(word, position)
@@ -128,12 +135,18 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
                 if label.startswith("B-") or current is None:
                     if current:
                         spans.append(current)
-                    current = [start, end]
+                    # An adjective the chunker left out ("quasi-state [territories]") opens the phrase.
+                    current = [adjective if adjective is not None else start, end]
                 else:
                     current[1] = end
             elif current:
                 spans.append(current)
                 current = None
+            # A hyphenated compound before a noun is an adjective, whatever the tagger says.
+            if not label.endswith("NP") and (tag.startswith("JJ") or re.fullmatch(r"[a-z]+-[a-z]+", word)):
+                adjective = start
+            elif tag not in ('"', "``", "''") and word not in ("\u201c", "\u201d"):
+                adjective = None
     if current:
         spans.append(current)
     return tuple((s, e) for s, e in spans)
@@ -178,6 +191,8 @@ def _trim_question_words(hit: Hit, start: int, end: int, asked: frozenset[str]) 
     return words[0][0], words[-1][1]
 
 
+# Between a subject and its verb: nothing, or a place ("[road protests] in Kazakhstan threatened").
+SUBJECT_GAP = re.compile(r"\s*(?:(?:in|of|from|at|on)\s+(?:the\s+)?[A-Z][\w.\u2019'-]*+(?:\s+[A-Z][\w.\u2019'-]*+)*\s+)?(\w+)")
 # Between a verb and its object: a preposition, an article, quotes, or words of the question.
 OBJECT_GAP = re.compile(r"(?:\s|[\u201c\"']|\b(?:on|in|to|for|at|about|with|from|of|by|up|out|the|a|an)\b)*")
 
@@ -186,7 +201,7 @@ def _role_in_clause(question: Question, hit: Hit, start: int, end: int, asked: f
     """Return "subject" or "object" when a phrase sits right before or after a question's verb."""
     if question.subject_of:
         verb = _word_variants(question.subject_of)
-        following = re.match(r"\s*(\w+)", hit.text[end:])
+        following = SUBJECT_GAP.match(hit.text, end)
         if following and stem(following.group(1).lower()) in verb:
             return "subject"  # "[Oil] makes up ..." for "what makes up ..."
     verbs = set(question.verbs)
@@ -222,12 +237,19 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
             found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
         if NP not in labels:
             continue
-        head = stem(trimmed.split()[-1].lower())
+        words = trimmed.split()
+        inner = next((i for i, w in enumerate(words[:-1]) if stem(w.lower()) in focus), None)
+        if inner is not None:  # "a Biden [administration] cabinet official" for "which administration"
+            end = start + len(" ".join(words[: inner + 1]))
+            trimmed, words = hit.text[start:end], words[: inner + 1]
+        head = stem(words[-1].lower())
         role = _role_in_clause(question, hit, start, end, asked)
         if focus and head in focus:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, max(labels[NP], FOCUS_TYPE), hit))
-        elif role:
-            found.append(Candidate(trimmed, start, end, NP, f"noun-phrase-{role}", 0.9, max(labels[NP], 0.8), hit))
+        elif role == "subject":
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-subject", 1.0, max(labels[NP], 0.8), hit))
+        elif role == "object" and not question.subject_of:
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-object", 0.9, max(labels[NP], 0.8), hit))
         else:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", 0.5, labels[NP], hit))
     return found
@@ -240,6 +262,18 @@ LOCATIVE_BONUS = 0.1
 def _after_locative(text: str, start: int) -> bool:
     before = re.search(r"(\w+)\s+(?:the\s+)?$", text[max(0, start - 20) : start])
     return bool(before) and before.group(1).lower() in read_words("words/locative_prepositions.txt")
+
+
+QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE"})
+COUNTED_SHARE = 0.5  # how much of a quantity's confidence comes from what it counts
+COUNTED_WORDS = 4
+
+
+def counted_fit(text: str, end: int, stems: frozenset[str]) -> float:
+    """Return how well the words a quantity counts fit the question ("3.5 million [ethnic Russians]")."""
+    after = re.split(r"[,;:.()\u2014\u201c\u201d\"]", text[end : end + 60])[0]
+    words = {stem(w.lower()) for w in re.findall(r"\w+", after)[:COUNTED_WORDS]}
+    return min(1.0, len(words & stems) / 2)
 
 
 FOCUS_TYPE = 0.8  # type fit of a noun phrase headed by the question's focus ("what *territories*")
@@ -283,12 +317,15 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
     labels = answer_labels(question.answer_type)
     stems = question_word_stems(question)
+    counted = stems | (_word_variants(question.focus) if question.focus else frozenset())
     candidates = []
     for hit in hits:
         for e in hit.entities:
             weight = labels.get(e.label)
             if weight:
                 confidence = e.confidence
+                if e.label in QUANTITIES:
+                    confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
                 if e.label in PLACES and _after_locative(hit.text, e.start):
                     confidence = min(1.0, confidence + LOCATIVE_BONUS)  # "based in [Moscow]"
                 if e.label == "PERSON":

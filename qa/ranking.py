@@ -24,6 +24,8 @@ MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
 PROXIMITY_SCALE = 25.0  # characters at which closeness halves; it falls fast beyond
 CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s|;\s|\s\u2014\s")
 CLAUSE_GAP = 30  # characters a clause break adds to a distance
+QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "DISTANCE", "WEIGHT", "SIZE"})
+QUANTITY_GAP = 10
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def proximity(candidate: Candidate) -> float:
     text = candidate.hit.text
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
+        # A quantity counts what follows it ("3.5 million [ethnic Russians]"): words before are further.
+        if candidate.label in QUANTITIES and m.end <= candidate.start:
+            distance = distance * 2 + QUANTITY_GAP
         # A clause break (", and", ";") between them puts them further apart.
         gap_start, gap_end = min(m.end, candidate.end), max(m.start, candidate.start)
         if gap_start < gap_end:

@@ -31,9 +31,9 @@ NEW_TEXT = (
     "The Zorblat Foundation announced a grant of $77 million for clean water in Almaty on Tuesday.\n\n"
     "Mira Tulegenova, the foundation's director, said the money would arrive within two years.\n"
 )
+# Questions that are cheap to answer (the load is about concurrency and the swap, not the pipeline's speed).
 QUESTIONS = [
     "How much additional funding did Blinken announce?",
-    "Who is the president of Kazakhstan?",
     "Where did Blinken land?",
     "How much did the tenge fall?",
     "Who won the 2018 World Cup?",
@@ -61,6 +61,8 @@ def test_no_request_fails_while_the_corpus_is_refreshed_under_load(tmp_path):
 
     with gunicorn(corpus, index, tmp_path / "gunicorn.log", workers=3) as base_url:
         assert get_json(base_url, "/api/health")[1]["documents"] == len(old_docs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:  # warm the workers up
+            assert {s for s, _ in pool.map(lambda n: post(base_url, QUESTIONS[n % len(QUESTIONS)]), range(30))} == {200}
         deadline = time.monotonic() + TIME_LIMIT
         done = threading.Semaphore(0)
         failures: list[str] = []
