@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# The browser tests drive Debian's Chromium, never a browser that Playwright downloads.
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: serve test index eval venv clean
 
@@ -22,7 +24,13 @@ index: venv
 serve: index
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --preload 'app:create_app()'
 
-test: venv
+# Installed with apt-get only when missing (CI runs as root).
+$(CHROMIUM):
+	@[ "$$(id -u)" = 0 ] || { echo "tests/test_browser.py needs $(CHROMIUM): run 'apt-get install -y chromium' as root"; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: venv $(CHROMIUM)
 	$(PY) -m pytest -q
 
 eval: venv

@@ -87,6 +87,11 @@ def _lookup(table, text, start, end):
         key = _key(candidate.split())
         if candidate and key in table:
             return start + len(candidate), key, table[key]
+    # "Central Asian": an adjective made from a place name stands for the place.
+    if len(bare) > 4 and bare.endswith("n") and bare[0].isupper():
+        place = table.get(_key(bare[:-1].split()))
+        if place is not None and place.kind in ("COUNTRY", "REGION"):
+            return start + len(bare), _key(bare.split()), Place(bare, "DEMONYM", place.country or place.name)
     return None
 
 

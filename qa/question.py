@@ -13,6 +13,7 @@ from qa.text import word_spans
 
 QUESTION_RULES = "questions.toml"
 WH_WORDS = frozenset("who whom whose what which when where why how".split())
+IMPERATIVES = frozenset("name list give tell identify describe explain define".split())
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,10 @@ def keywords(question: str, skip: frozenset[str] = frozenset()) -> tuple[str, ..
     """
     stop = read_words("words/stopwords.txt") | WH_WORDS | skip
     seen, words, previous = set(), [], ""
-    for start, end in word_spans(question):
+    for number, (start, end) in enumerate(word_spans(question)):
         word = question[start:end].lower().replace("\u2019", "'").strip("'")
+        if number == 0 and word in IMPERATIVES:
+            continue  # "*name* the expert who ..." asks; it is not a word to find
         if word.endswith("'s"):
             word = word[:-2]
         after_how, previous = previous == "how", word

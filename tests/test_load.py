@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.servers import HOST, ROOT, copy_corpus, get_json, gunicorn
 
@@ -126,3 +127,20 @@ def test_no_request_fails_while_the_corpus_is_refreshed_under_load(tmp_path):
     assert "[ERROR]" not in log, log[-5000:]
     builds = [p for p in (index / "builds").iterdir() if not p.name.startswith(".tmp-")]
     assert 1 <= len(builds) <= 2  # old builds are cleaned up, the previous one kept for readers
+
+
+def test_the_longest_get_question_fits_in_the_production_request_line(tmp_path):
+    """500 characters of 4-byte UTF-8 are 6,000 bytes percent-encoded: gunicorn.conf.py allows it."""
+    corpus, index = copy_corpus(tmp_path / "corpus"), tmp_path / "index"
+    with gunicorn(corpus, index, tmp_path / "gunicorn.log", workers=1) as base_url:
+        host, port = base_url.removeprefix("http://").split(":")
+        for question, status in (("\U0001F600" * 500, 200), ("\U0001F600" * 501, 400)):
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                connection.request("GET", "/api/ask?" + urlencode({"q": question}))
+                response = connection.getresponse()
+                body = json.loads(response.read())
+            finally:
+                connection.close()
+            assert response.status == status, body
+            assert response.getheader("Content-Type") == "application/json"
