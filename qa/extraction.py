@@ -93,12 +93,15 @@ def _chained(regex: re.Pattern, text: str):
 def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]:
     """Return what the sentence says the question's target is ("X, a researcher at Y")."""
     found = []
-    # Without a target ("what is Milley's role") the question's keywords name it.
+    # Without a target ("what is Milley's role") a person the question names is one.
     target = question.target or " ".join(question.keywords)
+    people = [(e.start, e.end) for e in hit.entities if e.label == "PERSON"]
     for rule in description_rules():
         for match in _chained(rule.regex, hit.text):
             subject, answer = match.group("subject"), match.group("answer")
-            if _refers_to(subject, target):
+            s_start, s_end = match.span("subject")
+            named = question.target or any(s < s_end and s_start < e for s, e in people)
+            if named and _refers_to(subject, target):
                 start, end = match.span("answer")
                 found.append(Candidate(answer, start, end, DESCRIPTION, rule.name, rule.get("confidence"), weight, hit))
     return found
