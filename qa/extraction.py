@@ -205,8 +205,9 @@ def _role_in_clause(question: Question, hit: Hit, start: int, end: int, asked: f
     if question.subject_of:
         verb = _word_variants(question.subject_of)
         following = SUBJECT_GAP.match(hit.text, end)
-        if following and stem(following.group(1).lower()) in verb:
-            return "subject"  # "[Oil] makes up ..." for "what makes up ..."
+        governed = re.search(r"\b(?:in|of|from|at|on|to|by|with|for)\s+(?:the\s+)?$", hit.text[max(0, start - 12) : start])
+        if following and stem(following.group(1).lower()) in verb and not governed:
+            return "subject"  # "[Oil] makes up ..." for "what makes up ...", not "in [Kazakhstan] threatened"
     verbs = set(question.verbs)
     for m in hit.matched:
         if m.term not in verbs or not 0 <= start - m.end <= 30:
@@ -241,7 +242,10 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         if NP not in labels:
             continue
         words = trimmed.split()
-        inner = next((i for i, w in enumerate(words[:-1]) if stem(w.lower()) in focus), None)
+        inner = next(
+            (i for i, w in enumerate(words[:-1]) if stem(w.lower()) in focus and words[i + 1].lower() not in ("and", "or", "&")),
+            None,
+        )
         if inner is not None:  # "a Biden [administration] cabinet official" for "which administration"
             end = start + len(" ".join(words[: inner + 1]))
             trimmed, words = hit.text[start:end], words[: inner + 1]
@@ -259,7 +263,7 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
 
 
 PLACES = frozenset({"CITY", "COUNTRY", "REGION"})
-LOCATIVE_BONUS = 0.1
+NOT_LOCATIVE = 0.85
 
 
 def _after_locative(text: str, start: int) -> bool:
@@ -329,8 +333,8 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
                 confidence = e.confidence
                 if e.label in QUANTITIES:
                     confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
-                if e.label in PLACES and _after_locative(hit.text, e.start):
-                    confidence = min(1.0, confidence + LOCATIVE_BONUS)  # "based in [Moscow]"
+                if e.label in PLACES and question.coarse_type == "LOC" and not _after_locative(hit.text, e.start):
+                    weight *= NOT_LOCATIVE  # "based in [Moscow]" answers where; "an expert on [Central Asia]" less so
                 if e.label == "PERSON":
                     # A person answers "who is the Kazakh president" when the sentence says so.
                     confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)
