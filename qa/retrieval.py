@@ -163,7 +163,7 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
     return next((v for v in term.variant_stems if set(v) <= stems), None)
 
 
-def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[str, float]):
+def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[str, float], optional=frozenset()):
     """Return the IDF-weighted share of the question's terms a sentence holds, and where.
 
     A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
@@ -173,7 +173,8 @@ def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[st
     tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
     stems = {t[0] for t in tokens}
     context_stems = {t.text for t in analyzer(context)} if context else set()
-    total = sum(idf.get(term.keyword, 1.0) for term in terms) or 1.0
+    # Optional terms add to the coverage when found and take nothing away when not.
+    total = sum(idf.get(term.keyword, 1.0) for term in terms if term.keyword not in optional) or 1.0
     # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
     exact = {s for term in terms if set(term.stems) <= stems for s in term.stems}
     covered = 0.0
@@ -189,7 +190,7 @@ def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[st
             matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in tokens if stem_ in wanted)
         elif _matches(term, context_stems):
             covered += weight * CONTEXT_WEIGHT
-    return covered, tuple(sorted(set(matched)))
+    return min(1.0, covered), tuple(sorted(set(matched)))
 
 
 def places(text: str) -> frozenset[str]:
@@ -227,13 +228,17 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
         df = max((searcher.doc_frequency("body", s) for s in term.stems), default=0)
         # Words the corpus never uses still count: a question about them is not covered.
         idf[term.keyword] = math.log(1 + n / (df + 0.5))
+
     asked_places = places(question.text)
+    # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
+    focus = {stem(w) for w in question.focus.split()} if question.focus else set()
+    optional = {t.keyword for t in terms if stem(t.keyword) in focus}
     results = searcher.search(query, limit=limit, filter=Q.Term("doc", doc) if doc else None)
     hits = []
     for rank, result in enumerate(results):
         text = result["text"]
         context = _context(searcher, result["doc"], result["index"], result["paragraph"])
-        coverage, matched = _coverage(analyzer, text, context, terms, idf)
+        coverage, matched = _coverage(analyzer, text, context, terms, idf, optional)
         missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
         place_words = {t.keyword for t in terms if t.place}
