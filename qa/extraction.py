@@ -178,7 +178,9 @@ def _is_question_word(hit: Hit, start: int, end: int, word: str, asked: frozense
     bare = word.strip("\u201c\u201d\"',.").lower()
     if stem(bare) in asked:
         return True
-    matched = any(m.start < end and start < m.end for m in hit.matched)
+    # The match must be the whole word: "state" (a synonym of "say") inside "quasi-state" is not.
+    lead = len(word) - len(word.lstrip("\u201c\u201d\"'"))
+    matched = any(m.start <= start + lead and m.end >= start + lead + len(bare) for m in hit.matched)
     return matched and bare not in gazetteer.entries()
 
 

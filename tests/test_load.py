@@ -18,10 +18,9 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.servers import HOST, ROOT, copy_corpus, get_json, gunicorn
+from tests.servers import ROOT, copy_corpus, get_json, gunicorn
 
 CLIENTS = 16
 REQUESTS = 2_000
