@@ -251,9 +251,11 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         if inner is not None:  # "a Biden [administration] cabinet official" for "which administration"
             end = start + len(" ".join(words[: inner + 1]))
             trimmed, words = hit.text[start:end], words[: inner + 1]
-        head = stem(words[-1].lower())
+        # The focus may head the phrase or one of its conjuncts ("Kazakh [meals] and tea").
+        stems_in = [stem(w.lower()) for w in words]
+        conjunct = any(st in focus for st, nxt in zip(stems_in, words[1:]) if nxt.lower() in ("and", "or", "&"))
         role = _role_in_clause(question, hit, start, end, asked)
-        if focus and head in focus:
+        if focus and (stems_in[-1] in focus or conjunct):
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, max(labels[NP], FOCUS_TYPE), hit))
         elif role == "subject":
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-subject", 1.0, max(labels[NP], 0.8), hit))
