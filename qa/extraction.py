@@ -304,6 +304,25 @@ def _word_variants(word: str) -> frozenset[str]:
     return frozenset(stem(canonical(w)) for w in (word, *variants(word)) if " " not in w)
 
 
+# "Who is the prime minister of X?", "What is the name of the foreign minister?": a title's holder.
+HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )?(?:name of (?:the )?)?")
+
+
+def _said_about(hit: Hit, entity) -> set[str]:
+    """Return the stems of what the document says a person is, here and in its profile."""
+    said = role_words(hit.text, entity.start, entity.end, hit.context) + list(entity.roles)
+    return {stem(w) for w in said}
+
+
+def holds_title(hit: Hit, entity, question: Question) -> bool:
+    """Tell whether the document gives a person every title the question asks about."""
+    words = _said_about(hit, entity)
+    stop = read_words("words/stopwords.txt")
+    return all(
+        all(_word_variants(w) & words for w in title if w not in stop) for title in titles_in(question.normalized)
+    )
+
+
 def role_fit(hit: Hit, entity, question: Question, stems: frozenset[str]) -> float:
     """Return how well what the document says a person is fits the question's words.
 
@@ -315,9 +334,8 @@ def role_fit(hit: Hit, entity, question: Question, stems: frozenset[str]) -> flo
     said = role_words(hit.text, entity.start, entity.end, hit.context) + list(entity.roles)
     words = {stem(w) for w in said}
     fit = min(1.0, len(words & stems) / 2)
-    for title in titles_in(question.normalized):
-        if not all(_word_variants(w) & words for w in title if w not in read_words("words/stopwords.txt")):
-            fit *= ROLELESS
+    if not holds_title(hit, entity, question):
+        fit *= ROLELESS
     asked = places(question.text)
     if asked and titles_in(question.normalized) and not asked & places(" ".join(said)):
         fit *= ROLELESS
@@ -328,6 +346,7 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
     labels = answer_labels(question.answer_type)
     stems = question_word_stems(question)
+    asks_holder = bool(HOLDER_QUESTION.match(question.normalized)) and bool(titles_in(question.normalized))
     counted = stems | (_word_variants(question.focus) if question.focus else frozenset())
     candidates = []
     for hit in hits:
@@ -339,6 +358,8 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
                     confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
                 if e.label in PLACES and question.coarse_type == "LOC" and not _after_locative(hit.text, e.start):
                     weight *= NOT_LOCATIVE  # "based in [Moscow]" answers where; "an expert on [Central Asia]" less so
+                if asks_holder and e.label in ("PERSON", "PROPER") and not holds_title(hit, e, question):
+                    continue  # "who is the prime minister": never someone the document never calls one
                 if e.label == "PERSON":
                     # A person answers "who is the Kazakh president" when the sentence says so.
                     confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)
