@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from qa import gazetteer
 from qa.question import Question
 from qa.retrieval import Hit, places, variants
-from qa.roles import canonical, role_words, titles_in
+from qa.names import surname
+from qa.roles import canonical, honorifics, role_words, title_before, titles_in
 from qa.rules import load_rules, load_table, read_words
 from qa.tagging import chunk
 from qa.text import stem
@@ -91,8 +92,14 @@ def _chained(regex: re.Pattern, text: str):
 
 
 def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]:
-    """Return what the sentence says the question's target is ("X, a researcher at Y")."""
+    """Return what the sentence says the question's target is ("X, a researcher at Y", "[Treasury Secretary] X")."""
     found = []
+    asked = {stem(w) for w in question.keywords}
+    for e in hit.entities:
+        if e.label == "PERSON" and stem(surname(e.canonical or e.text).lower()) in asked:
+            span = title_before(hit.text, e.start)
+            if span and hit.text[span[0] : span[1]].lower().rstrip(".") not in honorifics():
+                found.append(Candidate(hit.text[span[0] : span[1]], *span, DESCRIPTION, "title-before-name", 0.8, weight, hit))
     # Without a target ("what is Milley's role") a person the question names is one.
     target = question.target or " ".join(question.keywords)
     people = [(e.start, e.end) for e in hit.entities if e.label == "PERSON"]

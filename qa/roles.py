@@ -82,3 +82,25 @@ def titles_in(question: str) -> list[tuple[str, ...]]:
                 break
         i += 1
     return found
+
+
+@functools.cache
+def _title_before() -> re.Pattern:
+    phrases = sorted({alt for entry in read_lines(TITLES) for alt in entry[0]}, key=len, reverse=True)
+    alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(r"(?<![\w.])((?:" + alternation + r")(?:\s+(?:" + alternation + r"))*)\s+$", re.IGNORECASE)
+
+
+def title_before(text: str, start: int) -> tuple[int, int] | None:
+    """Return the span of the title written right before a name ("[Treasury Secretary] Janet Yellen")."""
+    window = max(0, start - ROLE_WINDOW)
+    match = _title_before().search(text, window, start)
+    return (match.start(1), match.end(1)) if match else None
+
+
+@functools.cache
+def honorifics() -> frozenset[str]:
+    """Return the honorifics ("mr", "dr"): titles that say nothing of a person's role."""
+    return frozenset(
+        alt.lower().rstrip(".") for entry in read_lines(TITLES) if entry[-1] and entry[-1][0] == "honorific" for alt in entry[0]
+    )
