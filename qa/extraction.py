@@ -10,7 +10,7 @@ from qa import gazetteer
 from qa.question import Question
 from qa.retrieval import Hit, places, variants
 from qa.names import surname
-from qa.roles import canonical, honorifics, role_words, title_before, titles_in
+from qa.roles import canonical, honorifics, role_words, title_before, title_words, titles_in
 from qa.rules import load_rules, load_table, read_words
 from qa.tagging import chunk
 from qa.text import stem
@@ -227,6 +227,15 @@ def _role_in_clause(question: Question, hit: Hit, start: int, end: int, asked: f
     return None
 
 
+def _names_titles(words: list[str], question: Question) -> bool:
+    """Tell whether a phrase holds every title a holder question asks about ("prime minister")."""
+    if not (HOLDER_QUESTION.match(question.normalized) and titles_in(question.normalized)):
+        return True
+    stems = {stem(canonical(w)) for w in words}
+    stop = read_words("words/stopwords.txt")
+    return all(all(_word_variants(w) & stems for w in title if w not in stop) for title in titles_in(question.normalized))
+
+
 def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: frozenset[str]) -> list[Candidate]:
     """Return the noun phrases of a sentence as candidates, and those naming groups of people."""
     found = []
@@ -248,9 +257,14 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
             continue
         if GROUP in labels and names_group(trimmed):
             found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
+        words = trimmed.split()
+        if "PERSON" in labels and canonical(words[-1]) in title_words() and _names_titles(words, question):
+            # "[The Kazakh president] stood next to X": a role named without a name answers who.
+            role = _role_in_clause(question, hit, start, end, asked)
+            confidence = 1.0 if role == "subject" else 0.6
+            found.append(Candidate(trimmed, start, end, "PERSON", "noun-phrase-title", confidence, labels["PERSON"] * 0.8, hit))
         if NP not in labels:
             continue
-        words = trimmed.split()
         inner = next(
             (i for i, w in enumerate(words[:-1]) if stem(w.lower()) in focus and words[i + 1].lower() not in ("and", "or", "&")),
             None,
