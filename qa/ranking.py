@@ -18,6 +18,7 @@ from qa.text import stem
 # How much each signal weighs in the final score (they add up to 1).
 WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
+MIN_PROXIMITY = 0.03  # an answer within about a hundred characters of the question's words
 MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
@@ -132,6 +133,8 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
         if repeats_question(candidate, question_stems, asked_places):
             continue
         parts = score(candidate, best_retrieval)
+        if parts["proximity"] < MIN_PROXIMITY:
+            continue  # nowhere near what the question asks about
         key = _key(candidate)
         previous = merged.get(key)
         answer = Answer(
