@@ -106,7 +106,7 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
     from qa.index import analyzer
 
     ana = analyzer()
-    ask_ms, bare_ms, open_ms = [], [], []
+    ask_ms, ask_cpu_ms, bare_ms, open_ms = [], [], [], []
     stages: dict[str, list[float]] = {}
     answered = 0
     # Warm-up: first calls fill caches (rules, stems, Whoosh readers).
@@ -117,9 +117,10 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
             bare_search(searcher, ana, q)
     for number in range(rounds):
         for q in questions:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = pipeline.ask(q)
             ask_ms.append((time.perf_counter() - started) * 1000)
+            ask_cpu_ms.append((time.process_time() - cpu_started) * 1000)
             answered += bool(result.answers)
             for stage, value in result.timings.items():
                 stages.setdefault(stage, []).append(value)
@@ -137,6 +138,7 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
         "rounds": rounds,
         "answered": round(answered / max(1, len(ask_ms)), 3),
         "ask_ms": ask,
+        "ask_cpu_ms": pcts(ask_cpu_ms),
         "bare_ms": bare,
         "overhead": round(ask["p50"] / bare["p50"], 2) if bare["p50"] else None,
         "searcher_open_ms": round(statistics.median(open_ms), 2),
@@ -434,6 +436,8 @@ def rows_of(report: dict) -> list[tuple[str, str, str, str]]:
                      f"{lat['questions']} questions x {lat['rounds']}", "", "", ""))
         a = lat["ask_ms"]
         add("ask p50 / p95 / p99 (ms)", f"{a['p50']:.1f} / {a['p95']:.1f} / {a['p99']:.1f}", tkey, a["p50"])
+        c = lat["ask_cpu_ms"]
+        add("  ask CPU time p50 / p95 (ms)", f"{c['p50']:.1f} / {c['p95']:.1f}")
         stages = " / ".join(f"{v['p50']:.1f}" for v in lat["stages_ms"].values())
         add(f"  stages p50 ({' / '.join(s.replace('_ms', '') for s in lat['stages_ms'])})", stages)
         b = lat["bare_ms"]
@@ -477,7 +481,7 @@ def print_table(report: dict) -> None:
             print(name)
             continue
         print(f"{name:<{width}}{value:>{vwidth}}  {target:<8}{ok}")
-    print(f"\n{report['environment']}; total {report['seconds']:.0f}s")
+    print(f"\n{report['environment']}; load average at the end {report['load_average']}; total {report['seconds']:.0f}s")
 
 
 def main(argv=None) -> int:
@@ -542,6 +546,7 @@ def main(argv=None) -> int:
         report["startup"] = measure_startup(article_corpus, article_index, regression[0], tmp)
 
     report["seconds"] = round(time.perf_counter() - started, 1)
+    report["load_average"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

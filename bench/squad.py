@@ -113,9 +113,10 @@ def _init_worker(corpus_dir: str, index_dir: str) -> None:
 
 def answer_one(question: SquadQuestion) -> dict:
     """Ask one question of its own article and score the top answer."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id)
     latency = (time.perf_counter() - started) * 1000
+    cpu = (time.process_time() - cpu_started) * 1000
     top = result.answers[0] if result.answers else None
     predicted = top.text if top else ""
     golds = question.answers
@@ -141,6 +142,7 @@ def answer_one(question: SquadQuestion) -> dict:
         "answer_type": top.type if top else "-",
         "answer_sentence": top.sentence if top else "",
         "latency_ms": latency,
+        "cpu_ms": cpu,
         "timings": dict(result.timings),
     }
 
@@ -226,6 +228,14 @@ def latency_stats(records: list[dict]) -> dict:
             "mean": round(sum(values) / len(values), 2) if values else None,
             "max": round(max(values), 2) if values else None,
         }
+    }
+    cpu = [r["cpu_ms"] for r in records]
+    out["ask_cpu_ms"] = {
+        "p50": round(percentile(cpu, 50), 2),
+        "p95": round(percentile(cpu, 95), 2),
+        "p99": round(percentile(cpu, 99), 2),
+        "mean": round(sum(cpu) / len(cpu), 2) if cpu else None,
+        "max": round(max(cpu), 2) if cpu else None,
     }
     stages = sorted({k for r in records for k in r["timings"]})
     for stage in stages:
@@ -323,7 +333,8 @@ def print_report(report: dict, misses: list[dict] | None) -> None:
         print(f"{stage:<20}{v['p50']:>8.2f}{v['p95']:>8.2f}{v['p99']:>8.2f}{v['mean']:>8.2f}{v['max']:>9.1f}")
     print(
         f"\nanswering: {run['answer_seconds']:.1f}s with {run['jobs']} process(es); "
-        f"total run {run['total_seconds']:.1f}s"
+        f"total run {run['total_seconds']:.1f}s wall, {run['cpu_seconds']:.0f}s CPU; "
+        f"load average {' '.join(map(str, run['load_average']))} on {run['cpus']} cpus"
     )
     if misses:
         by_word = collections.defaultdict(list)
@@ -353,6 +364,14 @@ def sample_misses(records: list[dict], per_word: int, seed: int = 0) -> list[dic
         group = by_word.get(word, [])
         chosen.extend(rng.sample(group, min(per_word, len(group))))
     return chosen
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _progress_build(done: int, total: int) -> None:
@@ -409,6 +428,8 @@ def run(args, workdir: Path) -> dict:
             "jobs": args.jobs,
             "cpus": os.cpu_count(),
             "answer_seconds": round(answer_seconds, 2),
+            "cpu_seconds": round(_cpu_seconds(), 1),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "total_seconds": round(time.perf_counter() - total_started, 2),
         },
         "index": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from qa.text import split_sentences, stem
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
@@ -74,6 +75,7 @@ class Manifest:
     skipped: list[dict] = field(default_factory=list)
     sentences: int = 0
     built_seconds: float = 0.0
+    files: dict[str, str] = field(default_factory=dict)  # SHA-256 of each Whoosh file of the build
 
     def source(self) -> tuple:
         """Return what decides whether the index is stale."""
@@ -129,13 +131,18 @@ def build(corpus_dir: Path, index_dir: Path, progress=None) -> Manifest:
                 if progress:
                     progress(done, total)
         manifest.built_seconds = round(time.perf_counter() - started, 3)
+        manifest.files = _digests(tmp)
         # The manifest is written last: a build directory without one is incomplete.
         (tmp / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=1), encoding="utf-8")
         final = builds / stamp
         os.rename(tmp, final)
         link = index_dir / f".{CURRENT}-{stamp}"
         os.symlink(os.path.join(BUILDS, stamp), link)
-        os.replace(link, index_dir / CURRENT)
+        current = index_dir / CURRENT
+        if current.is_dir() and not current.is_symlink():
+            # Not ours (a real directory): set it aside rather than delete what we did not write.
+            os.rename(current, index_dir / f"{CURRENT}.foreign-{stamp}")
+        os.replace(link, current)
         _fsync_dir(index_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -168,16 +175,44 @@ def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def read_manifest(index_dir: Path) -> tuple[Path, Manifest] | None:
-    """Return the current build directory and its manifest, or None if there is no valid one."""
-    current = Path(index_dir) / CURRENT
+def _digests(build_dir: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(build_dir.iterdir())
+        if p.is_file() and p.name != MANIFEST and not p.name.endswith("WRITELOCK")
+    }
+
+
+def current_target(index_dir: Path) -> Path | None:
+    """Return the build directory index/current points to, or None (missing, dangling, a loop)."""
     try:
-        target = current.resolve(strict=True)
+        return (Path(index_dir) / CURRENT).resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python 3.11
+        return None
+
+
+def read_manifest(index_dir: Path, verify: bool = False) -> tuple[Path, Manifest] | None:
+    """Return the current build directory and its manifest, or None if there is no valid one.
+
+    With verify, every Whoosh file must still have the digest the manifest
+    recorded: a corrupt or truncated build is not served.
+    """
+    target = current_target(index_dir)
+    if target is None:
+        return None
+    try:
         data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
         manifest = Manifest(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if manifest.schema != SCHEMA_VERSION or not whoosh_index.exists_in(str(target)):
+    if manifest.schema != SCHEMA_VERSION or not manifest.files:
+        return None
+    try:
+        if verify and _digests(target) != manifest.files:
+            return None
+        if not whoosh_index.exists_in(str(target)):
+            return None
+    except Exception:  # an unreadable file, or Whoosh failing on a damaged table of contents
         return None
     return target, manifest
 
@@ -212,7 +247,7 @@ class SentenceIndex:
 
     def is_stale(self) -> bool:
         """Tell whether the current index is missing or was built from other files."""
-        current = read_manifest(self.index_dir)
+        current = read_manifest(self.index_dir, verify=True)
         if current is None:
             return True
         corpus, rules = source_fingerprint(self.corpus_dir)
@@ -232,14 +267,17 @@ class SentenceIndex:
     def _follow(self) -> tuple[Path, Manifest, object]:
         """Serve the build that index/current points to, opening it if it is new."""
         served = self._served
-        if served is not None and (self.index_dir / CURRENT).resolve() == served[0]:
+        if served is not None and current_target(self.index_dir) == served[0]:
             return served
-        current = read_manifest(self.index_dir)
+        current = read_manifest(self.index_dir, verify=True)
         if current is None:
             raise IndexUnavailable(f"no complete index in {self.index_dir}")
         with self._lock:
             if self._served is None or self._served[0] != current[0]:
-                self._served = (*current, whoosh_index.open_dir(str(current[0])))
+                try:
+                    self._served = (*current, whoosh_index.open_dir(str(current[0])))
+                except Exception as exc:  # Whoosh raises many kinds on a damaged index
+                    raise IndexUnavailable(f"cannot open the index in {current[0]}: {exc}") from exc
             return self._served
 
     def _check_corpus(self) -> None:

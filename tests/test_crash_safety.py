@@ -195,17 +195,12 @@ assert current is not None and str(current[0]) != previous, "the corrupt build i
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/index.py bug (reported): a build whose Whoosh files are corrupt but whose manifest is intact is "
-    "served, and every question fails (IndexError/UnpicklingError/EOFError) instead of a rebuild",
-)
 @pytest.mark.parametrize("how", ["toc", "segment", "truncated"])
 def test_a_build_with_corrupt_whoosh_files_is_rebuilt_not_served(tmp_path, how):
     corpus, index = built(tmp_path)
     previous = (index / CURRENT).resolve()
     _corrupt_whoosh(index, how)
-    # In a subprocess: Whoosh leaks the files it had open when it fails on them.
+    # In a subprocess: should Whoosh fail on the files, it leaks the ones it had open.
     run = subprocess.run(
         [sys.executable, "-c", ASK_AND_CHECK, str(corpus), str(index), str(previous)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -213,11 +208,6 @@ def test_a_build_with_corrupt_whoosh_files_is_rebuilt_not_served(tmp_path, how):
     assert run.returncode == 0, run.stderr[-3000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/index.py bug (reported): Path.resolve(strict=True) raises RuntimeError on a symlink loop "
-    "(Python 3.11), which read_manifest does not catch",
-)
 def test_a_current_symlink_loop_is_rebuilt_not_a_crash(tmp_path):
     corpus, index = built(tmp_path)
     os.remove(index / CURRENT)
@@ -225,11 +215,6 @@ def test_a_current_symlink_loop_is_rebuilt_not_a_crash(tmp_path):
     assert_rebuilt_and_served(corpus, index, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/index.py bug (reported): os.replace() cannot put the new symlink over a real directory named "
-    "`current`, so every build fails",
-)
 def test_a_current_that_is_a_real_directory_is_replaced(tmp_path):
     corpus, index = built(tmp_path)
     os.remove(index / CURRENT)

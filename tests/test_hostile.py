@@ -183,12 +183,12 @@ MARKUP = [
 @pytest.mark.parametrize("question", MARKUP)
 def test_markup_is_escaped_in_the_page(client, question):
     page = client.get("/", query_string={"q": question}).get_data(as_text=True)
-    assert "<script>alert(1)" not in page
-    assert "onerror=alert" not in page or "&#34;&gt;&lt;img" in page
-    assert "<svg" not in page and "<img" not in page
-    assert "49" not in page.split("<form", 1)[1]  # {{ 7*7 }} is not evaluated
+    assert "<script" not in page and "<svg" not in page and "<img" not in page and "</textarea>" not in page
+    assert 'value=""' not in page  # the quote in '"><img' did not close the attribute
     if question == "<script>alert(1)</script>":
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    if question.startswith("{{"):
+        assert 'value="{{ 7*7 }} {% if 1 %}x{% endif %}"' in page  # shown, not evaluated
 
 
 @pytest.mark.parametrize("question", MARKUP)
