@@ -102,10 +102,20 @@ def find_places(text: str, case_sensitive: bool = False) -> list[PlaceMatch]:
     running text; otherwise ("who is the president of kazakhstan") any case
     matches except short acronyms such as "us".
     """
-    table = entries()
+    return list(_find_places(text, case_sensitive))
+
+
+@functools.lru_cache(maxsize=65536)
+def _find_places(text: str, case_sensitive: bool) -> tuple[PlaceMatch, ...]:
+    table, first_words = entries(), _first_words()
     tokens = [m.span() for m in TOKEN.finditer(text)]
     found, i = [], 0
     while i < len(tokens):
+        # Most words start no place name: skip them before trying any n-gram.
+        first = text[tokens[i][0] : tokens[i][1]].lower().replace("\u2019", "'")
+        if first not in first_words and first.rstrip(".,'-") not in first_words and _bare(first) not in first_words:
+            i += 1
+            continue
         for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
             start, end = tokens[i][0], tokens[i + n - 1][1]
             match = _lookup(table, text, start, end)
@@ -121,7 +131,20 @@ def find_places(text: str, case_sensitive: bool = False) -> list[PlaceMatch]:
             i += n - 1
             break
         i += 1
-    return found
+    return tuple(found)
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['\u2019]s?$", "", word.rstrip(".,-"))
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    """Return the first word of every name, and of the places adjectives are made from."""
+    words = {key.split()[0] for key in entries()}
+    # "Asian" in "Central Asian" starts nothing, but "central" does; one-word adjectives ("Asian") need this.
+    words |= {key + "n" for key in entries() if " " not in key}
+    return frozenset(words)
 
 
 @functools.cache

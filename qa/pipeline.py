@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.extraction import answer_labels, extract
-from qa.index import SentenceIndex, analyzer
+from qa.index import SentenceIndex
 from qa.question import Question, analyze
 from qa.ranking import Answer, rank
 from qa.retrieval import question_terms, search
@@ -33,7 +33,6 @@ class Pipeline:
 
     def __init__(self, corpus_dir="corpus", index_dir="index"):
         self.index = SentenceIndex(Path(corpus_dir), Path(index_dir))
-        self.analyzer = analyzer()
 
     def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Result:
         """Answer a question from the corpus (or one document of it)."""
@@ -44,11 +43,11 @@ class Pipeline:
             if doc is not None and doc not in manifest.documents:
                 raise UnknownDocument(doc)
             retrieved = time.perf_counter()
-            hits = search(searcher, self.analyzer, analysis, labels, limit=MAX_HITS, doc=doc)
+            hits = search(searcher, analysis, labels, limit=MAX_HITS, doc=doc)
         searched = time.perf_counter()
         candidates = extract(analysis, hits)
         # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
-        question_stems = {s for t in question_terms(self.analyzer, analysis) for s in t.stems}
+        question_stems = {s for t in question_terms(analysis) for s in t.stems}
         answers = rank(analysis, candidates, question_stems, top_k=top_k)
         done = time.perf_counter()
         timings = {

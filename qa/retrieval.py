@@ -10,6 +10,7 @@ from whoosh import query as Q
 
 from qa import gazetteer
 from qa.entities import Entity
+from qa.index import analyzer
 from qa.question import Question
 from qa.rules import read_lines
 from qa.text import stem
@@ -51,8 +52,19 @@ class Hit:
     anchored: bool = True  # the sentence itself holds a question word that is not a place
 
 
-def _analyze(ix_analyzer, text: str) -> list[str]:
-    return [t.text for t in ix_analyzer(text)]
+@functools.cache
+def _analyzer():
+    return analyzer()
+
+
+@functools.lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Return the index terms of a text with their character spans (the index's own analyzer)."""
+    return tuple((t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True))
+
+
+def _analyze(text: str) -> tuple[str, ...]:
+    return tuple(t[0] for t in tokens(text))
 
 
 @functools.cache
@@ -125,18 +137,17 @@ class Term:
     place: bool = False  # a country, city, region or nationality
 
 
-def question_terms(analyzer, question: Question) -> list[Term]:
+@functools.lru_cache(maxsize=1024)
+def question_terms(question: Question) -> tuple[Term, ...]:
     """Turn the question's keywords into index terms and variant terms."""
     terms = []
     for keyword in question.keywords:
-        stems = tuple(_analyze(analyzer, keyword))
+        stems = _analyze(keyword)
         if not stems:
             continue
-        variant_stems = tuple(
-            dict.fromkeys(s for s in (tuple(_analyze(analyzer, v)) for v in variants(keyword)) if s and s != stems)
-        )
+        variant_stems = tuple(dict.fromkeys(s for s in (_analyze(v) for v in variants(keyword)) if s and s != stems))
         terms.append(Term(keyword, stems, variant_stems, keyword in gazetteer.entries()))
-    return terms
+    return tuple(terms)
 
 
 def _clause(stems: tuple[str, ...], boost: float):
@@ -145,7 +156,7 @@ def _clause(stems: tuple[str, ...], boost: float):
     return Q.Phrase("body", list(stems), boost=boost)
 
 
-def build_query(terms: list[Term], labels: dict[str, float]):
+def build_query(terms: tuple[Term, ...], labels: dict[str, float]):
     """Build an OR query of the keywords, their variants and the expected entity labels."""
     clauses = []
     for term in terms:
@@ -163,16 +174,16 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
     return next((v for v in term.variant_stems if set(v) <= stems), None)
 
 
-def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[str, float], optional=frozenset()):
+def _coverage(text: str, context: str, terms: tuple[Term, ...], idf: dict[str, float], optional=frozenset()):
     """Return the IDF-weighted share of the question's terms a sentence holds, and where.
 
     A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
     news sentences lean on them ("The president, X, ..." after "the Kazakh president").
     Each matched span carries its term's share of the question's weight.
     """
-    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
-    stems = {t[0] for t in tokens}
-    context_stems = {t.text for t in analyzer(context)} if context else set()
+    found_tokens = tokens(text)
+    stems = {t[0] for t in found_tokens}
+    context_stems = set(_analyze(context)) if context else set()
     # Optional terms add to the coverage when found and take nothing away when not.
     total = sum(idf.get(term.keyword, 1.0) for term in terms if term.keyword not in optional) or 1.0
     # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
@@ -187,12 +198,13 @@ def _coverage(analyzer, text: str, context: str, terms: list[Term], idf: dict[st
         if found:
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)
-            matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in tokens if stem_ in wanted)
+            matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in found_tokens if stem_ in wanted)
         elif _matches(term, context_stems):
             covered += weight * CONTEXT_WEIGHT
     return min(1.0, covered), tuple(sorted(set(matched)))
 
 
+@functools.lru_cache(maxsize=65536)
 def places(text: str) -> frozenset[str]:
     """Return the countries and places a text names, demonyms mapped to their country."""
     return frozenset(m.place.country or m.place.name for m in gazetteer.find_places(text))
@@ -203,12 +215,15 @@ def place_names(text: str) -> frozenset[str]:
     return frozenset(m.place.name if m.place.kind != "DEMONYM" else m.place.country for m in gazetteer.find_places(text))
 
 
-def _context(searcher, doc: str, index: int, paragraph: int) -> str:
-    """Return the sentences before a sentence in its paragraph, or the one before it."""
+def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
+    """Return the sentences before a sentence in its paragraph, or the one before it.
+
+    A build adds a document's sentences in order, so the one before has the docnum before.
+    """
     before = []
-    for i in range(index - 1, max(-1, index - 1 - CONTEXT_SENTENCES), -1):
-        stored = searcher.document(id=f"{doc}#{i}")
-        if stored is None or (before and stored["paragraph"] != paragraph):
+    for number in range(docnum - 1, max(-1, docnum - 1 - CONTEXT_SENTENCES), -1):
+        stored = searcher.stored_fields(number)
+        if stored.get("doc") != doc or (before and stored["paragraph"] != paragraph):
             break
         before.insert(0, stored["text"])
         if stored["paragraph"] != paragraph:
@@ -216,9 +231,9 @@ def _context(searcher, doc: str, index: int, paragraph: int) -> str:
     return " ".join(before)
 
 
-def search(searcher, analyzer, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
+def search(searcher, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
     """Return the best sentences for a question, best first."""
-    terms = question_terms(analyzer, question)
+    terms = question_terms(question)
     query = build_query(terms, labels)
     if query is None:
         return []
@@ -237,8 +252,8 @@ def search(searcher, analyzer, question: Question, labels: dict[str, float], lim
     hits = []
     for rank, result in enumerate(results):
         text = result["text"]
-        context = _context(searcher, result["doc"], result["index"], result["paragraph"])
-        coverage, matched = _coverage(analyzer, text, context, terms, idf, optional)
+        context = _context(searcher, result.docnum, result["doc"], result["paragraph"])
+        coverage, matched = _coverage(text, context, terms, idf, optional)
         missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
         place_words = {t.keyword for t in terms if t.place}

@@ -66,6 +66,7 @@ def _title_phrases() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=4096)
 def titles_in(question: str) -> list[tuple[str, ...]]:
     """Return the titles a question asks about, longest first, each as its words.
 
