@@ -357,7 +357,7 @@ def role_fit(hit: Hit, entity, question: Question, stems: frozenset[str]) -> flo
     fit = min(1.0, len(words & stems) / 2)
     if not holds_title(hit, entity, question):
         fit *= ROLELESS
-    asked = places(question.text)
+    asked = places(question.normalized)
     if asked and titles_in(question.normalized) and not asked & places(" ".join(said)):
         fit *= ROLELESS
     return fit

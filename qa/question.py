@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from qa import gazetteer
@@ -109,8 +110,18 @@ def _tagged(question: str) -> list[tuple[str, str]]:
     return [(word.lower(), tag) for sentence in chunk(normalize(question)) for word, tag, _, _ in sentence]
 
 
+def clean(question: str) -> str:
+    """Drop invisible format characters (zero-width spaces, direction marks) and NULs from a question.
+
+    >>> clean("How much\u200b funding?")
+    'How much funding?'
+    """
+    return "".join(ch for ch in question if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n")
+
+
 def analyze(question: str) -> Question:
     """Analyse a question into its expected answer type, keywords, focus and entities."""
+    asked, question = question, clean(question)
     answer_type, rule, match = classify(question)
     focus = _group(match, "focus")
     tagged = _tagged(question)
@@ -130,7 +141,7 @@ def analyze(question: str) -> Question:
     if len(tagged) > 1 and tagged[0][0] in ("what", "who") and tagged[1][1].startswith("VB") and tagged[1][0] not in AUXILIARIES:
         subject_of = tagged[1][0]
     return Question(
-        text=question,
+        text=asked,
         normalized=normalize(question),
         answer_type=answer_type,
         rule=rule,

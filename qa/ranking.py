@@ -122,7 +122,7 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     if not candidates:
         return []
     best_retrieval = max(c.hit.score for c in candidates)
-    asked_places = place_names(question.text)
+    asked_places = place_names(question.normalized)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
         hit = candidate.hit

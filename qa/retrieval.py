@@ -231,9 +231,19 @@ def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
     return " ".join(before)
 
 
+def _present(searcher, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """Drop the variants the index never uses: they cost query time and can match nothing."""
+    reader = searcher.reader()
+    kept = []
+    for term in terms:
+        variant_stems = tuple(v for v in term.variant_stems if all(("body", s) in reader for s in v))
+        kept.append(Term(term.keyword, term.stems, variant_stems, term.place))
+    return tuple(kept)
+
+
 def search(searcher, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
     """Return the best sentences for a question, best first."""
-    terms = question_terms(question)
+    terms = _present(searcher, question_terms(question))
     query = build_query(terms, labels)
     if query is None:
         return []
@@ -244,7 +254,7 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         # Words the corpus never uses still count: a question about them is not covered.
         idf[term.keyword] = math.log(1 + n / (df + 0.5))
 
-    asked_places = places(question.text)
+    asked_places = places(question.normalized)
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     focus = {stem(w) for w in question.focus.split()} if question.focus else set()
     optional = {t.keyword for t in terms if stem(t.keyword) in focus}
