@@ -47,6 +47,17 @@ def thread_server(app):
         thread.join(timeout=10)
 
 
+@contextlib.contextmanager
+def live_app(tmp: Path):
+    """Serve the app in a thread over a private copy of the corpus and a fresh index; yield its base URL."""
+    from app import create_app
+
+    app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
+    app.extensions["qa"].index.ensure()
+    with thread_server(app) as base_url:
+        yield base_url
+
+
 def get_json(base_url: str, path: str, timeout: float = 10.0):
     """GET a path of a local server and return (status, parsed JSON body)."""
     host, port = base_url.removeprefix("http://").split(":")

@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from app import create_app
-from tests.servers import copy_corpus, thread_server
+from tests.servers import live_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,10 +32,7 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
-    app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
-    app.extensions["qa"].index.ensure()
-    with thread_server(app) as base_url:
+    with live_app(tmp_path_factory.mktemp("browser")) as base_url:
         yield base_url
 
 

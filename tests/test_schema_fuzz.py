@@ -24,8 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from tests.servers import copy_corpus, thread_server
+from tests.servers import live_app
 
 MAX_EXAMPLES = 100
 REQUEST_TIMEOUT = 15  # seconds
@@ -36,10 +35,7 @@ MIN_CASES = 200  # fewer generated cases would mean the run did not really test
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The app served on 127.0.0.1 over a private corpus copy and index."""
-    tmp = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
-    app.extensions["qa"].index.ensure()
-    with thread_server(app) as base_url:
+    with live_app(tmp_path_factory.mktemp("fuzz")) as base_url:
         yield base_url
 
 
