@@ -83,7 +83,7 @@ def print_report(name, result, show_misses):
             f"{label:<16}{row['precision']:>10.1%}{row['recall']:>8.1%}"
             f"{row['support']:>9}{row['predicted']:>11}"
         )
-    print(f"\nmost frequent confusions (gold -> predicted):")
+    print("\nmost frequent confusions (gold -> predicted):")
     for row in result["confusions"]:
         print(f"{row['count']:>5}  {row['gold']} -> {row['predicted']}")
     if show_misses:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import asdict, dataclass, replace
 
 from qa.names import find_names, surname

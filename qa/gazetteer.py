@@ -147,18 +147,6 @@ def _first_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.cache
-def capital_of(country: str) -> str | None:
-    """Return the capital of a country given any of its names, or None."""
-    place = entries().get(_key(country.split()))
-    if place is None or place.kind not in ("COUNTRY", "DEMONYM"):
-        return None
-    for fields in read_lines(COUNTRIES):
-        if fields[0][0] == place.country and len(fields) > 1 and fields[1]:
-            return fields[1][0]
-    return None
-
-
 def country_names(country: str) -> tuple[str, ...]:
     """Return every name and demonym of a country, canonical name first."""
     for fields in read_lines(COUNTRIES):

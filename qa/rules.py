@@ -40,10 +40,6 @@ def rules_path(name: str) -> Path:
     return RULES_DIR / name
 
 
-def _strip_comment(line: str) -> str:
-    return line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-
-
 @functools.cache
 def read_lines(name: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Read a list file: one entry a line, fields split on ' | ', alternatives on ', '.
