@@ -15,8 +15,8 @@ PUNCTUATION = set(string.punctuation) | set("\u2018\u2019\u201c\u201d\u2014\u201
 def normalize_answer(text: str) -> str:
     """Lower-case, drop punctuation and the articles a/an/the, collapse white space (SQuAD).
 
-    >>> normalize_answer("The  Kazakh tenge!")
-    'kazakh tenge'
+    >>> normalize_answer("The  Indian rupee!")
+    'indian rupee'
     """
     text = "".join(ch for ch in text.lower() if ch not in PUNCTUATION)
     text = re.sub(r"\b(a|an|the)\b", " ", text)

@@ -67,7 +67,7 @@ def _words(text: str) -> set[str]:
 
 
 def _refers_to(subject: str, target: str | None) -> bool:
-    """Tell whether a name in a sentence is the question's target ("Joroev" for "emil joroev")."""
+    """Tell whether a name in a sentence is the question's target ("Smith" for "jane smith")."""
     if not target:
         return False
     subject_words, target_words = _words(subject), _words(target)
@@ -79,7 +79,7 @@ def _refers_to(subject: str, target: str | None) -> bool:
 def _chained(regex: re.Pattern, text: str):
     """Yield matches that may share text: an answer can be the next match's subject.
 
-    "the Kazakh tenge, the local currency," holds two appositions in a row.
+    "the Indian rupee, the local currency," holds two appositions in a row.
     """
     position = 0
     while position <= len(text):
@@ -100,7 +100,7 @@ def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]
             span = title_before(hit.text, e.start)
             if span and hit.text[span[0] : span[1]].lower().rstrip(".") not in honorifics():
                 found.append(Candidate(hit.text[span[0] : span[1]], *span, DESCRIPTION, "title-before-name", 0.8, weight, hit))
-    # Without a target ("what is Milley's role") a person the question names is one.
+    # Without a target ("what is Smith's role") a person the question names is one.
     target = question.target or " ".join(question.keywords)
     people = [(e.start, e.end) for e in hit.entities if e.label == "PERSON"]
     for rule in description_rules():
@@ -117,8 +117,8 @@ def descriptions(hit: Hit, question: Question, weight: float) -> list[Candidate]
 def reasons(hit: Hit, weight: float) -> list[Candidate]:
     """Return the clauses that give a reason.
 
-    When the rest of the clause restates the question ("since [Russian strikes]
-    knocked out power" for "why did they lose power"), the reason is its subject.
+    When the rest of the clause restates the question ("since [the storm]
+    cut the power" for "why did they lose power"), the reason is its subject.
     """
     found = []
     for rule in reason_rules():
@@ -145,7 +145,7 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
                 if label.startswith("B-") or current is None:
                     if current:
                         spans.append(current)
-                    # An adjective the chunker left out ("quasi-state [territories]") opens the phrase.
+                    # An adjective the chunker left out ("so-called [experts]") opens the phrase.
                     current = [adjective if adjective is not None else start, end]
                 else:
                     current[1] = end
@@ -185,14 +185,14 @@ def _is_question_word(hit: Hit, start: int, end: int, word: str, asked: frozense
     bare = word.strip("\u201c\u201d\"',.").lower()
     if stem(bare) in asked:
         return True
-    # The match must be the whole word: "state" (a synonym of "say") inside "quasi-state" is not.
+    # The match must be the whole word: "state" (a synonym of "say") inside "city-state" is not.
     lead = len(word) - len(word.lstrip("\u201c\u201d\"'"))
     matched = any(m.start <= start + lead and m.end >= start + lead + len(bare) for m in hit.matched)
     return matched and bare not in gazetteer.entries()
 
 
 def _trim_question_words(hit: Hit, start: int, end: int, asked: frozenset[str]) -> tuple[int, int]:
-    """Drop question words from the edges of a phrase ("offer Ukrainians [Kazakh meals]")."""
+    """Drop question words from the edges of a phrase ("serve guests [local food]")."""
     words = [(start + m.start(), start + m.end(), m.group()) for m in re.finditer(r"\S+", hit.text[start:end])]
     while words and _is_question_word(hit, *words[0], asked):
         words.pop(0)
@@ -203,7 +203,7 @@ def _trim_question_words(hit: Hit, start: int, end: int, asked: frozenset[str]) 
     return words[0][0], words[-1][1]
 
 
-# Between a subject and its verb: nothing, or a place ("[road protests] in Kazakhstan threatened").
+# Between a subject and its verb: nothing, or a place ("[street protests] in Lima threatened").
 SUBJECT_GAP = re.compile(r"\s*(?:(?:in|of|from|at|on)\s+(?:the\s+)?[A-Z][\w.\u2019'-]*+(?:\s+[A-Z][\w.\u2019'-]*+)*\s+)?(\w+)")
 # Between a verb and its object: a preposition, an article, quotes, or words of the question.
 OBJECT_GAP = re.compile(r"(?:\s|[\u201c\"']|\b(?:on|in|to|for|at|about|with|from|of|by|up|out|the|a|an)\b)*")
@@ -216,7 +216,7 @@ def _role_in_clause(question: Question, hit: Hit, start: int, end: int, asked: f
         following = SUBJECT_GAP.match(hit.text, end)
         governed = re.search(r"\b(?:in|of|from|at|on|to|by|with|for)\s+(?:the\s+)?$", hit.text[max(0, start - 12) : start])
         if following and stem(following.group(1).lower()) in verb and not governed:
-            return "subject"  # "[Oil] makes up ..." for "what makes up ...", not "in [Kazakhstan] threatened"
+            return "subject"  # "[Oil] makes up ..." for "what makes up ...", not "in [Lima] threatened"
     verbs = set(question.verbs)
     for m in hit.matched:
         if m.term not in verbs or not 0 <= start - m.end <= 30:
@@ -259,7 +259,7 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
             found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
         words = trimmed.split()
         if "PERSON" in labels and canonical(words[-1]) in title_words() and _names_titles(words, question):
-            # "[The Kazakh president] stood next to X": a role named without a name answers who.
+            # "[The Chilean president] stood next to X": a role named without a name answers who.
             role = _role_in_clause(question, hit, start, end, asked)
             confidence = 1.0 if role == "subject" else 0.6
             found.append(Candidate(trimmed, start, end, "PERSON", "noun-phrase-title", confidence, labels["PERSON"] * 0.8, hit))
@@ -269,10 +269,10 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
             (i for i, w in enumerate(words[:-1]) if stem(w.lower()) in focus and words[i + 1].lower() not in ("and", "or", "&")),
             None,
         )
-        if inner is not None:  # "a Biden [administration] cabinet official" for "which administration"
+        if inner is not None:  # "a Lincoln [administration] official" for "which administration"
             end = start + len(" ".join(words[: inner + 1]))
             trimmed, words = hit.text[start:end], words[: inner + 1]
-        # The focus may head the phrase or one of its conjuncts ("Kazakh [meals] and tea").
+        # The focus may head the phrase or one of its conjuncts ("local [meals] and drinks").
         stems_in = [stem(w.lower()) for w in words]
         conjunct = any(st in focus for st, nxt in zip(stems_in, words[1:]) if nxt.lower() in ("and", "or", "&"))
         role = _role_in_clause(question, hit, start, end, asked)
@@ -302,7 +302,7 @@ COUNTED_WORDS = 4
 
 
 def counted_fit(text: str, end: int, stems: frozenset[str]) -> float:
-    """Return how well the words a quantity counts fit the question ("3.5 million [ethnic Russians]")."""
+    """Return how well the words a quantity counts fit the question ("2 million [ethnic Germans]")."""
     after = re.split(r"[,;:.()\u2014\u201c\u201d\"]", text[end : end + 60])[0]
     words = {stem(w.lower()) for w in re.findall(r"\w+", after)[:COUNTED_WORDS]}
     return min(1.0, len(words & stems) / 2)
@@ -378,11 +378,11 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
                 if e.label in QUANTITIES:
                     confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
                 if e.label in PLACES and question.coarse_type == "LOC" and not _after_locative(hit.text, e.start):
-                    weight *= NOT_LOCATIVE  # "based in [Moscow]" answers where; "an expert on [Central Asia]" less so
+                    weight *= NOT_LOCATIVE  # "based in [Paris]" answers where; "an expert on [Africa]" less so
                 if asks_holder and e.label in ("PERSON", "PROPER") and not holds_title(hit, e, question):
                     continue  # "who is the prime minister": never someone the document never calls one
                 if e.label == "PERSON":
-                    # A person answers "who is the Kazakh president" when the sentence says so.
+                    # A person answers "who is the Chilean president" when the sentence says so.
                     confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)
                 candidates.append(Candidate(e.text, e.start, e.end, e.label, e.rule, confidence, weight, hit, e.canonical))
         if DESCRIPTION in labels:

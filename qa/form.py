@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import functools
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
 
 from qa.api import MAX_QUESTION_CHARS, ask
 from qa.errors import ApiError
 
 bp = Blueprint("form", __name__)
+MAX_EXAMPLES = 8
 
-EXAMPLES = (
-    "How much additional funding did Blinken announce?",
-    "Who is the president of Kazakhstan?",
-    "How much did the tenge fall?",
-    "Where did Blinken land?",
-    "Who is Emil Joroev?",
-)
+EXAMPLES_FILE = "examples.questions"  # in the corpus directory: questions about its articles
+
+
+def examples(corpus_dir: Path) -> tuple[str, ...]:
+    """Return the corpus's example questions (its examples.questions file), read again only when it changes."""
+    path = Path(corpus_dir) / EXAMPLES_FILE
+    try:
+        return _read_examples(path, path.stat().st_mtime_ns)
+    except OSError:
+        return ()
+
+
+@functools.lru_cache(maxsize=8)
+def _read_examples(path: Path, mtime: int) -> tuple[str, ...]:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))[:MAX_EXAMPLES]
 
 
 @bp.get("/")
@@ -35,6 +48,6 @@ def index():
         question=question,
         result=result,
         error=error,
-        examples=EXAMPLES,
+        examples=examples(current_app.extensions["qa"].index.corpus_dir),
         max_chars=MAX_QUESTION_CHARS,
     )

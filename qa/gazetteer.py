@@ -87,7 +87,7 @@ def _lookup(table, text, start, end):
         key = _key(candidate.split())
         if candidate and key in table:
             return start + len(candidate), key, table[key]
-    # "Central Asian": an adjective made from a place name stands for the place.
+    # "South American": an adjective made from a place name stands for the place.
     if len(bare) > 4 and bare.endswith("n") and bare[0].isupper():
         place = table.get(_key(bare[:-1].split()))
         if place is not None and place.kind in ("COUNTRY", "REGION"):
@@ -99,7 +99,7 @@ def find_places(text: str, case_sensitive: bool = False) -> list[PlaceMatch]:
     """Return the longest non-overlapping gazetteer names in a text, left to right.
 
     With case_sensitive, a name must start with a capital letter as written in
-    running text; otherwise ("who is the president of kazakhstan") any case
+    running text; otherwise ("who is the president of peru") any case
     matches except short acronyms such as "us".
     """
     return list(_find_places(text, case_sensitive))
@@ -142,7 +142,7 @@ def _bare(word: str) -> str:
 def _first_words() -> frozenset[str]:
     """Return the first word of every name, and of the places adjectives are made from."""
     words = {key.split()[0] for key in entries()}
-    # "Asian" in "Central Asian" starts nothing, but "central" does; one-word adjectives ("Asian") need this.
+    # "American" in "South American" starts nothing, but "south" does; one-word adjectives ("American") need this.
     words |= {key + "n" for key in entries() if " " not in key}
     return frozenset(words)
 

@@ -158,12 +158,12 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
         return PLACE_LABELS[places[0].place.kind], "name-gazetteer", 0.9
     if _is_organisation(words):
         return "ORG", "name-organisation-word", 0.85
-    # "Central Asian": an adjective made from a place name is a nationality.
+    # "South American": an adjective made from a place name is a nationality.
     if words[-1].endswith("n") and len(words[-1]) > 3:
         stem = " ".join(words[:-1] + [words[-1][:-1]])
         if gazetteer.entries().get(stem.lower()) is not None:
             return "NORP", "name-place-adjective", 0.8
-    # "Crossroads Central Asia" is an organisation; "Lloyd Austin" is a person.
+    # "Friends of East Africa" is an organisation; "Lloyd Austin" is a person.
     if places and (len(places[-1].text.split()) > 1 or len(words) > 3):
         return "ORG", "name-with-place", 0.6
     if all(w.isupper() for w in words) and len(words) == 1 and len(words[0]) <= 6:
@@ -175,7 +175,7 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
 
 
 def _leading_place(words: list[str]) -> int:
-    """Return how many leading words are a place before a title ("Kazakh President X")."""
+    """Return how many leading words are a place before a title ("Chilean President X")."""
     for k in (1, 2):
         if len(words) > k + 1 and gazetteer.entries().get(" ".join(words[:k]).lower()) and _split_title(words[k:]):
             return k
@@ -183,7 +183,7 @@ def _leading_place(words: list[str]) -> int:
 
 
 def _split_conjunctions(text: str, run: list[re.Match]) -> list[list[re.Match]]:
-    """Split "Biden and Yellen" in two, but keep "Bosnia and Herzegovina" and "Centre for X"."""
+    """Split "Smith and Jones" in two, but keep "Bosnia and Herzegovina" and "Centre for X"."""
     words = [t.group() for t in run]
     if "and" not in words and "for" not in words:
         return [run]
@@ -226,7 +226,7 @@ def find_names(text: str) -> list[Name]:
         if cut >= len(words):
             continue  # a bare title ("President") names nobody
         rest = words[cut:]
-        # "President Vladimir V. Putin of Russia": the place after "of" is a name of its own.
+        # "President Jane R. Smith of Peru": the place after "of" is a name of its own.
         if cut and "of" in rest:
             tail = " ".join(rest[rest.index("of") + 1 :])
             tail_start = text.index(tail, start)
@@ -247,7 +247,7 @@ LOCATIONS = ("COUNTRY", "CITY", "REGION")
 
 
 def _regions(text: str, names: list[Name]) -> list[Name]:
-    """Find parts of places named by a direction ("northern Kazakhstan", "eastern Ukraine")."""
+    """Find parts of places named by a direction ("northern Chile", "eastern Congo")."""
     found = []
     for name in names:
         if name.label not in LOCATIONS:

@@ -77,7 +77,7 @@ def spec() -> dict:
         "maxLength": MAX_QUESTION_CHARS,
         "pattern": QUESTION_PATTERN,
         "description": f"The question in plain English: 1 to {MAX_QUESTION_CHARS} characters, not only white space.",
-        "example": "How much additional funding did Blinken announce?",
+        "example": "How much did the city spend on the new bridge?",
     }
     top_k_int = {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K}
     doc = {"type": "string", "minLength": 1, "description": "Only answer from this document (its id)."}
@@ -126,7 +126,7 @@ def spec() -> dict:
                 "rule": _string("The question rule that decided the type ('no-rule' when none matched).", minLength=1),
                 "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
                 "focus": _string("The word naming what is asked for ('country' in 'which country').", nullable=True),
-                "target": _string("What the question is about ('Emil Joroev' in 'Who is Emil Joroev?').", nullable=True),
+                "target": _string("What the question is about ('Jane Smith' in 'Who is Jane Smith?').", nullable=True),
                 "entities": {"type": "array", "items": {"type": "string"}, "description": "Places named in it."},
             },
         },

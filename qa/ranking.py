@@ -60,9 +60,9 @@ def _filler_stems() -> frozenset[str]:
 def repeats_question(candidate: Candidate, question_stems: set[str], asked_places: frozenset[str] = frozenset()) -> bool:
     """Tell whether a candidate only repeats the question.
 
-    "Mr. Tokayev" for "... tokayev", "USA" for "... united states", "Gen. Milley"
-    (whose surname the question has) are repeats; "northern Kazakhstan" for
-    "which part of kazakhstan" is not.
+    "Mr. Smith" for "... smith", "USA" for "... united states", "Gen. Jones"
+    (whose surname the question has) are repeats; "northern Chile" for
+    "which part of chile" is not.
     """
     if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in question_stems:
         return True
@@ -84,7 +84,7 @@ def proximity(candidate: Candidate) -> float:
     text = candidate.hit.text
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
-        # A quantity counts what follows it ("3.5 million [ethnic Russians]"): words before are further.
+        # A quantity counts what follows it ("2 million [ethnic Germans]"): words before are further.
         if candidate.label in QUANTITIES and m.end <= candidate.start:
             distance = distance * 2 + QUANTITY_GAP
         # A clause break (", and", ";") between them puts them further apart.

@@ -178,7 +178,7 @@ def _coverage(text: str, context: str, terms: tuple[Term, ...], idf: dict[str, f
     """Return the IDF-weighted share of the question's terms a sentence holds, and where.
 
     A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
-    news sentences lean on them ("The president, X, ..." after "the Kazakh president").
+    news sentences lean on them ("The president, X, ..." after "the Chilean president").
     Each matched span carries its term's share of the question's weight.
     """
     found_tokens = tokens(text)

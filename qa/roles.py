@@ -44,15 +44,15 @@ def title_words() -> frozenset[str]:
 
 def role_words(text: str, start: int, end: int, context: str = "") -> list[str]:
     """Return the words that describe the name at text[start:end], canonical titles, no stop words."""
-    # The title right before the name ("President X", "the Kazakh president, X") ...
+    # The title right before the name ("President X", "the Chilean president, X") ...
     before = re.sub(r",\s*$", "", text[max(0, start - ROLE_WINDOW) : start])
     before = re.split(r"[,;:()\u2014\u201c\u201d\"]", before)[-1]
     words = re.findall(r"[\w.]+", before.lower())[-ROLE_WORDS:]
-    # ... where "the president, X" refers back to "the Kazakh president" in the sentence before ...
+    # ... where "the president, X" refers back to "the Chilean president" in the sentence before ...
     if len(words) >= 2 and words[-2] == "the" and context:
         for modifiers in re.findall(r"((?:\w+\s+){1,2})" + re.escape(words[-1]) + r"\b", context.lower()):
             words += modifiers.split()
-    # ... or an apposition right after it ("X, the president of Y,", "X, Central Asia editor", "X of Y").
+    # ... or an apposition right after it ("X, the president of Y,", "X, West Africa editor", "X of Y").
     after = text[end : end + ROLE_WINDOW]
     if APPOSITION.match(after):
         words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
@@ -70,7 +70,7 @@ def _title_phrases() -> tuple[tuple[str, ...], ...]:
 def titles_in(question: str) -> list[tuple[str, ...]]:
     """Return the titles a question asks about, longest first, each as its words.
 
-    >>> titles_in("who is the prime minister of kazakhstan")
+    >>> titles_in("who is the prime minister of peru")
     [('prime', 'minister')]
     """
     words = re.findall(r"[\w.]+", question.lower())
@@ -93,7 +93,7 @@ def _title_before() -> re.Pattern:
 
 
 def title_before(text: str, start: int) -> tuple[int, int] | None:
-    """Return the span of the title written right before a name ("[Treasury Secretary] Janet Yellen")."""
+    """Return the span of the title written right before a name ("[Treasury Secretary] Jane Smith")."""
     window = max(0, start - ROLE_WINDOW)
     match = _title_before().search(text, window, start)
     return (match.start(1), match.end(1)) if match else None

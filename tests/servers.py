@@ -28,7 +28,7 @@ HOST = "127.0.0.1"
 def copy_corpus(target: Path) -> Path:
     """Copy the repository's corpus into target (created) and return it."""
     target.mkdir(parents=True, exist_ok=True)
-    for path in (ROOT / "corpus").glob("*.txt"):
+    for path in (ROOT / "corpus").iterdir():  # the documents and their example questions
         shutil.copy(path, target / path.name)
     return target
 

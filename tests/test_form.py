@@ -29,3 +29,15 @@ def test_form_reports_an_overlong_question(client):
     response = client.get("/", query_string={"q": "x" * 600})
     assert response.status_code == 200
     assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_example_questions_come_from_the_corpus_and_may_be_absent(tmp_path):
+    from app import create_app
+    from tests.conftest import make_corpus
+
+    corpus = make_corpus(tmp_path, one="Alice Walker lives in Paris.")
+    client = create_app({"CORPUS_DIR": str(corpus), "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert "/?q=" not in client.get("/").get_data(as_text=True)
+    (corpus / "examples.questions").write_text("# a comment\nWhere does Alice Walker live?\n", encoding="utf-8")
+    page = client.get("/").get_data(as_text=True)
+    assert "Where does Alice Walker live?" in page and "a comment" not in page
