@@ -236,6 +236,8 @@ def find_names(text: str) -> list[Name]:
                 if n.label != "GROUP"
             )
             rest = rest[: rest.index("of")]
+            if not rest:
+                continue  # "President of France": a title and a place, no name
         offset = text.index(rest[0], start + len(" ".join(words[:cut])))
         end = _trim_period(text, offset, offset + len(" ".join(rest)))
         label, rule, confidence = _classify(text[offset:end].split(), bool(cut))

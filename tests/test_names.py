@@ -40,3 +40,9 @@ def test_a_later_mention_resolves_to_the_fullest_name():
 
 def test_a_nationality_followed_by_a_group_noun_is_a_group():
     assert ("Kenyan officials", "GROUP") in labels("Kenyan officials said the talks failed.")
+
+
+def test_a_title_with_only_a_place_after_of_names_nobody():
+    found = labels("The President of France and the Secretary of State of Peru spoke.")
+    assert ("France", "COUNTRY") in found
+    assert not any(label == "PERSON" for _, label in found)
