@@ -129,6 +129,7 @@ def answer_one(question: SquadQuestion) -> dict:
         "impossible": question.is_impossible,
         "predicted": predicted,
         "abstained": top is None,
+        "score": round(top.score, 4) if top else None,
         "em": best(exact_match, predicted, golds),
         "f1": best(f1, predicted, golds),
         "sentence": (
@@ -250,6 +251,44 @@ def latency_stats(records: list[dict]) -> dict:
     return out
 
 
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+def threshold_sweep(records: list[dict]) -> dict:
+    """Scores had the service also abstained below each answer-score threshold.
+
+    Abstaining scores 1 on an unanswerable question and 0 on an answerable one
+    (the SQuAD 2.0 rule). Also the best threshold over the observed scores,
+    like the official v2 script's best_f1_thresh.
+    """
+
+    def at(threshold: float) -> dict:
+        em = f1_sum = 0.0
+        answered = 0
+        for r in records:
+            if r["score"] is not None and r["score"] >= threshold:
+                em += r["em"]
+                f1_sum += r["f1"]
+                answered += 1
+            else:
+                em += float(r["impossible"])
+                f1_sum += float(r["impossible"])
+        n = max(1, len(records))
+        return {"threshold": threshold, "em": round(100 * em / n, 2), "f1": round(100 * f1_sum / n, 2),
+                "answered": round(100 * answered / n, 2)}
+
+    rows = [at(t) for t in THRESHOLDS]
+    # Best threshold: walk the observed scores from high to low.
+    base_f1 = sum(float(r["impossible"]) for r in records)
+    best_f1, best_t, current = base_f1, float("inf"), base_f1
+    for r in sorted((r for r in records if r["score"] is not None), key=lambda r: -r["score"]):
+        current += r["f1"] - float(r["impossible"])
+        if current > best_f1:
+            best_f1, best_t = current, r["score"]
+    return {"rows": rows, "best_threshold": best_t if best_t != float("inf") else None,
+            "best_f1": round(100 * best_f1 / max(1, len(records)), 2)}
+
+
 def summarize(records: list[dict], v2: bool) -> dict:
     summary = {"overall": stats(records)}
     if v2:
@@ -262,6 +301,7 @@ def summarize(records: list[dict], v2: bool) -> dict:
     summary["failures"] = failures(records)
     summary["answer_rules"] = _rule_table(answerable)
     summary["latency"] = latency_stats(records)
+    summary["thresholds"] = threshold_sweep(records)
     return summary
 
 
@@ -326,6 +366,13 @@ def print_report(report: dict, misses: list[dict] | None) -> None:
     print(f"\n{'misses (EM < 1)':<40}{'n':>7}{'% of all':>10}")
     for kind, f in s["failures"].items():
         print(f"{kind:<40}{f['n']:>7}{f['share']:>10.1f}")
+
+    sweep = s["thresholds"]
+    print(f"\n{'abstain below score':<24}{'EM':>8}{'F1':>8}{'answered':>10}")
+    for row in sweep["rows"]:
+        print(f"{row['threshold']:<24.2f}{row['em']:>8.1f}{row['f1']:>8.1f}{row['answered']:>10.1f}")
+    if sweep["best_threshold"] is not None:
+        print(f"best threshold {sweep['best_threshold']:.3f}: F1 {sweep['best_f1']:.1f} (tuned on this data: a diagnostic, not a result)")
 
     lat = s["latency"]
     print(f"\n{'latency (ms)':<20}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}{'max':>9}")

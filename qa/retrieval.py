@@ -157,15 +157,19 @@ def _clause(stems: tuple[str, ...], boost: float):
 
 
 def build_query(terms: tuple[Term, ...], labels: dict[str, float]):
-    """Build an OR query of the keywords, their variants and the expected entity labels."""
+    """Build an OR query of the keywords and their variants, boosted by the expected entity labels.
+
+    The labels only raise sentences the words found (AndMaybe): as OR clauses
+    they would match, and make the searcher score, nearly every sentence.
+    """
     clauses = []
     for term in terms:
         clauses.append(_clause(term.stems, 1.0))
         clauses.extend(_clause(v, SYNONYM_BOOST) for v in term.variant_stems)
     if not clauses:
         return None
-    clauses.extend(Q.Term("types", label, boost=TYPE_BOOST * weight) for label, weight in labels.items())
-    return Q.Or(clauses)
+    boosts = [Q.Term("types", label, boost=TYPE_BOOST * weight) for label, weight in labels.items()]
+    return Q.AndMaybe(Q.Or(clauses), Q.Or(boosts)) if boosts else Q.Or(clauses)
 
 
 def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
