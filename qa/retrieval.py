@@ -262,7 +262,11 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     focus = {stem(w) for w in question.focus.split()} if question.focus else set()
     optional = {t.keyword for t in terms if stem(t.keyword) in focus}
-    results = searcher.search(query, limit=limit, filter=Q.Term("doc", doc) if doc else None)
+    if doc:
+        # Part of the query, the document's own (short) posting list lets the search skip
+        # the rest of the corpus; as a filter, every matching sentence would be scored first.
+        query = Q.And([Q.Term("doc", doc, boost=0.0), query])
+    results = searcher.search(query, limit=limit)
     hits = []
     for rank, result in enumerate(results):
         text = result["text"]
