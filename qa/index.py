@@ -244,6 +244,7 @@ class SentenceIndex:
         self._served: tuple[Path, Manifest, object] | None = None
         self._signature = None
         self._checked = 0.0
+        self._local = threading.local()  # one searcher per thread
 
     def is_stale(self) -> bool:
         """Tell whether the current index is missing or was built from other files."""
@@ -316,7 +317,17 @@ class SentenceIndex:
 
     @contextlib.contextmanager
     def searcher(self):
-        """Yield a Whoosh searcher over the current build, with that build's manifest."""
-        _, manifest, ix = self._serving()
-        with ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)) as searcher:
-            yield searcher, manifest
+        """Yield a Whoosh searcher over the current build, with that build's manifest.
+
+        Each thread keeps its own searcher (Whoosh searchers are not shared
+        between threads) until the build it reads is replaced: opening one
+        costs more than many searches.
+        """
+        path, manifest, ix = self._serving()
+        local = self._local
+        if getattr(local, "path", None) != path:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            local.path = path
+        yield local.searcher, manifest
