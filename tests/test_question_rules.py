@@ -63,7 +63,7 @@ def test_fallback_is_last_and_catches_everything():
         ("where did blinken land", "LOC:other", None, None),
         ("which country is kazakhstan's largest trading partner", "LOC:country", "focus", "country"),
         ("who is the president of kazakhstan", "HUM:ind", None, None),
-        ("who is emil joroev", "HUM:desc", "target", "emil joroev"),
+        ("who is jane smith", "HUM:desc", "target", "jane smith"),
         ("Who was Galileo ?", "HUM:desc", "target", "galileo"),
         ("what organisation does he work for", "HUM:gr", "focus", "organisation"),
         ("why did prices rise", "DESC:reason", None, None),
@@ -85,9 +85,9 @@ def test_service_question_forms(question, answer_type, group, value):
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        ("Who Is Emil Joroev ?", "who is emil joroev"),
-        ("  who   is\temil  joroev  ", "who is emil joroev"),
-        ("who is emil joroev", "who is emil joroev"),
+        ("Who Is Jane Smith ?", "who is jane smith"),
+        ("  who   is\tjane  smith  ", "who is jane smith"),
+        ("who is jane smith", "who is jane smith"),
         ("What is the country 's capital ?", "what is the country's capital"),
         ("What ’s the capital?!", "what's the capital"),
     ],
