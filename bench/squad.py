@@ -114,7 +114,10 @@ def _init_worker(corpus_dir: str, index_dir: str) -> None:
 def answer_one(question: SquadQuestion) -> dict:
     """Ask one question of its own article and score the top answer."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id)
+    try:
+        result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id)
+    except Exception as exc:  # one failing question must not end a long run: count it
+        return _error_record(question, exc)
     latency = (time.perf_counter() - started) * 1000
     cpu = (time.process_time() - cpu_started) * 1000
     top = result.answers[0] if result.answers else None
@@ -145,6 +148,31 @@ def answer_one(question: SquadQuestion) -> dict:
         "latency_ms": latency,
         "cpu_ms": cpu,
         "timings": dict(result.timings),
+    }
+
+
+def _where(frames) -> str:
+    """Name the innermost frame and the innermost frame of the project's own code."""
+    ours = [f for f in frames if "/qa/" in f.filename.replace("\\", "/")]
+    shown = [frames[-1]] + ([ours[-1]] if ours and ours[-1] is not frames[-1] else [])
+    return " <- ".join(f"{Path(f.filename).name}:{f.lineno} ({f.name})" for f in shown)
+
+
+def _error_record(question: SquadQuestion, exc: Exception) -> dict:
+    """A question the pipeline failed on: scored as an abstention, reported as an error."""
+    import traceback
+
+    golds = question.answers
+    return {
+        "id": question.id, "question": question.question, "doc": question.doc_id, "gold": golds,
+        "impossible": question.is_impossible, "predicted": "", "abstained": True, "score": None,
+        "em": best(exact_match, "", golds), "f1": best(f1, "", golds),
+        "sentence": None if question.is_impossible else 0.0,
+        "wh": question_word(question.question), "coarse": "ERROR", "fine": "ERROR",
+        "rule": "error", "answer_type": "-", "answer_sentence": "",
+        "latency_ms": float("nan"), "cpu_ms": float("nan"), "timings": {},
+        "error": "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        + " at " + _where(traceback.extract_tb(exc.__traceback__)),
     }
 
 
@@ -220,6 +248,7 @@ def failures(records: list[dict]) -> dict:
 
 
 def latency_stats(records: list[dict]) -> dict:
+    records = [r for r in records if "error" not in r]
     values = [r["latency_ms"] for r in records]
     out = {
         "ask_ms": {
@@ -302,6 +331,8 @@ def summarize(records: list[dict], v2: bool) -> dict:
     summary["answer_rules"] = _rule_table(answerable)
     summary["latency"] = latency_stats(records)
     summary["thresholds"] = threshold_sweep(records)
+    errors = collections.Counter(r["error"] for r in records if "error" in r)
+    summary["errors"] = {"n": sum(errors.values()), "kinds": [{"error": e, "n": n} for e, n in errors.most_common(5)]}
     return summary
 
 
@@ -367,12 +398,18 @@ def print_report(report: dict, misses: list[dict] | None) -> None:
     for kind, f in s["failures"].items():
         print(f"{kind:<40}{f['n']:>7}{f['share']:>10.1f}")
 
+    if s["errors"]["n"]:
+        print(f"\nERRORS: the pipeline raised on {s['errors']['n']} questions (scored as abstentions):")
+        for kind in s["errors"]["kinds"]:
+            print(f"  {kind['n']:>6}  {kind['error']}")
     sweep = s["thresholds"]
     print(f"\n{'abstain below score':<24}{'EM':>8}{'F1':>8}{'answered':>10}")
     for row in sweep["rows"]:
         print(f"{row['threshold']:<24.2f}{row['em']:>8.1f}{row['f1']:>8.1f}{row['answered']:>10.1f}")
     if sweep["best_threshold"] is not None:
         print(f"best threshold {sweep['best_threshold']:.3f}: F1 {sweep['best_f1']:.1f} (tuned on this data: a diagnostic, not a result)")
+    else:
+        print(f"best: abstain on everything, F1 {sweep['best_f1']:.1f} (no threshold beats it)")
 
     lat = s["latency"]
     print(f"\n{'latency (ms)':<20}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}{'max':>9}")

@@ -23,6 +23,7 @@ TYPE_BOOST = 0.8
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
 CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the sentences before
 CONTEXT_SENTENCES = 3  # how far back in its paragraph a sentence's context reaches
+DOC_SCORE = 1.0  # the constant a document restriction adds to every score
 
 
 @dataclass(frozen=True, order=True)
@@ -262,10 +263,14 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     focus = {stem(w) for w in question.focus.split()} if question.focus else set()
     optional = {t.keyword for t in terms if stem(t.keyword) in focus}
+    offset = 0.0
     if doc:
-        # Part of the query, the document's own (short) posting list lets the search skip
-        # the rest of the corpus; as a filter, every matching sentence would be scored first.
-        query = Q.And([Q.Term("doc", doc, boost=0.0), query])
+        # Inside the query, the document's own short posting list lets the search skip the
+        # rest of the corpus (as a filter, every matching sentence would be scored first).
+        # It adds a constant to every score, taken off again below. (Whoosh 2.7.4's Require
+        # returns other documents, and a zero boost divides by zero when skipping.)
+        query = Q.And([query, Q.ConstantScoreQuery(Q.Term("doc", doc), DOC_SCORE)])
+        offset = DOC_SCORE
     results = searcher.search(query, limit=limit)
     hits = []
     for rank, result in enumerate(results):
@@ -277,5 +282,5 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         place_words = {t.keyword for t in terms if t.place}
         anchored = len(place_words) == len(terms) or any(m.term not in place_words for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, result.score, rank, coverage, matched, entities, context, missing, anchored))
+        hits.append(Hit(result["doc"], result["index"], text, result.score - offset, rank, coverage, matched, entities, context, missing, anchored))
     return hits
