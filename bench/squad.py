@@ -4,6 +4,7 @@ Usage (from the repository root):
 
     python bench/squad.py --data ../shared/data/squad/dev-v1.1.json [--articles N]
         [--predictions OUT.json] [--v2] [--json] [--misses N] [--jobs N] [--workdir DIR]
+        [--baseline] [--limit N] [--quiet]
 
 The articles are written to a temporary corpus (one document per article,
 paragraphs joined by a line break), the index is built through the normal
@@ -21,6 +22,12 @@ Without --v2, unanswerable questions of a v2 file are skipped.
 Questions are grouped by their first wh-phrase (what, who (whom, whose),
 when, where, which, how many, how much, why, how, other) and by the coarse
 and fine answer type the question analysis predicted.
+
+--baseline also ranks each article's sentences by a bare BM25 search (an OR
+of the question's analysed terms, same index and searcher) and prints its
+sentence@1/@3 next to ours, to tell retrieval misses from ranking misses.
+The table "abstain below score" shows what a higher abstention threshold
+would score (diagnostic only: it is tuned on the data it is shown on).
 
 --predictions writes {question_id: answer_text} ("" when abstaining), the
 format of the official evaluation script. --misses N prints N sample
@@ -88,6 +95,8 @@ def question_word(question: str) -> str:
 
 _PIPELINE = None
 _SENTENCES = None
+_BASELINE = False
+_ANALYZER = None
 
 
 def freeze_index() -> None:
@@ -102,11 +111,13 @@ def freeze_index() -> None:
     qa.index.STALE_CHECK_INTERVAL = float("inf")
 
 
-def _init_worker(corpus_dir: str, index_dir: str) -> None:
-    global _PIPELINE, _SENTENCES
+def _init_worker(corpus_dir: str, index_dir: str, baseline: bool = False) -> None:
+    global _PIPELINE, _SENTENCES, _BASELINE, _ANALYZER
+    from qa.index import analyzer
     from qa.pipeline import Pipeline
 
     freeze_index()
+    _BASELINE, _ANALYZER = baseline, analyzer()
     _PIPELINE = Pipeline(corpus_dir, index_dir)
     _SENTENCES = DocumentSentences(corpus_dir)
 
@@ -148,7 +159,7 @@ def answer_one(question: SquadQuestion) -> dict:
         "latency_ms": latency,
         "cpu_ms": cpu,
         "timings": dict(result.timings),
-    }
+    } | _bm25_hits(question)
 
 
 def _where(frames) -> str:
@@ -156,6 +167,27 @@ def _where(frames) -> str:
     ours = [f for f in frames if "/qa/" in f.filename.replace("\\", "/")]
     shown = [frames[-1]] + ([ours[-1]] if ours and ours[-1] is not frames[-1] else [])
     return " <- ".join(f"{Path(f.filename).name}:{f.lineno} ({f.name})" for f in shown)
+
+
+def bm25_sentences(question: SquadQuestion, limit: int = 3) -> list[int]:
+    """The baseline: sentence indexes of a bare BM25 search (OR of the question's
+    analysed terms, the pipeline's own index and searcher) within the article."""
+    from whoosh import query as Q
+
+    terms = list(dict.fromkeys(t.text for t in _ANALYZER(question.question)))
+    if not terms:
+        return []
+    query = Q.And([Q.Term("doc", question.doc_id), Q.Or([Q.Term("body", t) for t in terms])])
+    with _PIPELINE.index.searcher() as (searcher, _):
+        return [hit["index"] for hit in searcher.search(query, limit=limit)]
+
+
+def _bm25_hits(question: SquadQuestion) -> dict:
+    if not _BASELINE or question.is_impossible:
+        return {}
+    found = bm25_sentences(question)
+    hits = [sentence_hit(_SENTENCES, question, question.doc_id, i) for i in found]
+    return {"bm25_at1": float(any(hits[:1])), "bm25_at3": float(any(hits[:3]))}
 
 
 def _error_record(question: SquadQuestion, exc: Exception) -> dict:
@@ -180,10 +212,10 @@ def _answer_chunk(chunk: list[SquadQuestion]) -> list[dict]:
     return [answer_one(q) for q in chunk]
 
 
-def answer_all(questions, corpus_dir, index_dir, jobs: int, progress) -> list[dict]:
+def answer_all(questions, corpus_dir, index_dir, jobs: int, progress, baseline: bool = False) -> list[dict]:
     """Answer every question, in this process or in `jobs` forked processes."""
     if jobs <= 1:
-        _init_worker(str(corpus_dir), str(index_dir))
+        _init_worker(str(corpus_dir), str(index_dir), baseline)
         records = []
         for n, question in enumerate(questions, start=1):
             records.append(answer_one(question))
@@ -195,7 +227,7 @@ def answer_all(questions, corpus_dir, index_dir, jobs: int, progress) -> list[di
     chunks = [questions[i:i + 50] for i in range(0, len(questions), 50)]
     records = []
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(corpus_dir), str(index_dir))) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(corpus_dir), str(index_dir), baseline)) as pool:
         for part in pool.imap(_answer_chunk, chunks):
             records.extend(part)
             if progress and (len(records) % 500 < 50 or len(records) == len(questions)):
@@ -331,9 +363,33 @@ def summarize(records: list[dict], v2: bool) -> dict:
     summary["answer_rules"] = _rule_table(answerable)
     summary["latency"] = latency_stats(records)
     summary["thresholds"] = threshold_sweep(records)
+    if any("bm25_at1" in r for r in records):
+        summary["bm25_baseline"] = _baseline_table(records)
     errors = collections.Counter(r["error"] for r in records if "error" in r)
     summary["errors"] = {"n": sum(errors.values()), "kinds": [{"error": e, "n": n} for e, n in errors.most_common(5)]}
     return summary
+
+
+def _baseline_table(records: list[dict]) -> dict:
+    """Sentence@1 of the pipeline next to bare BM25's @1 and @3, per question word."""
+    groups = collections.defaultdict(list)
+    for r in records:
+        if "bm25_at1" in r:
+            groups["all"].append(r)
+            groups[r["wh"]].append(r)
+    table = {}
+    for name in ("all", *QUESTION_WORDS):
+        g = groups.get(name)
+        if g:
+            answered = [r for r in g if not r["abstained"]]
+            table[name] = {
+                "n": len(g),
+                "pipeline_at1": round(100 * sum(r["sentence"] for r in g) / len(g), 2),
+                "pipeline_at1_answered": round(100 * sum(r["sentence"] for r in answered) / len(answered), 2) if answered else None,
+                "bm25_at1": round(100 * sum(r["bm25_at1"] for r in g) / len(g), 2),
+                "bm25_at3": round(100 * sum(r["bm25_at3"] for r in g) / len(g), 2),
+            }
+    return table
 
 
 def _rule_table(records: list[dict]) -> dict:
@@ -393,6 +449,13 @@ def print_report(report: dict, misses: list[dict] | None) -> None:
     print_table("answer type (coarse)", s["coarse_types"], total)
     print_table("answer type (fine)", s["fine_types"], total)
     print_table("top answer's rule (answerable)", s["answer_rules"], total)
+
+    if "bm25_baseline" in s:
+        print(f"\n{'sentence@k (%)':<16}{'n':>7}{'ours@1':>9}{'ours@1 answered':>17}{'bm25@1':>9}{'bm25@3':>9}")
+        for name, b in s["bm25_baseline"].items():
+            print(f"{name:<16}{b['n']:>7}{_fmt(b['pipeline_at1'], 9)}{_fmt(b['pipeline_at1_answered'], 17)}"
+                  f"{_fmt(b['bm25_at1'], 9)}{_fmt(b['bm25_at3'], 9)}")
+        print("(bm25: a bare OR of the question's analysed terms over the article's sentences, same index and searcher)")
 
     print(f"\n{'misses (EM < 1)':<40}{'n':>7}{'% of all':>10}")
     for kind, f in s["failures"].items():
@@ -498,7 +561,7 @@ def run(args, workdir: Path) -> dict:
     del pipeline
 
     started = time.perf_counter()
-    records = answer_all(questions, corpus_dir, index_dir, args.jobs, None if args.quiet else _progress_answer)
+    records = answer_all(questions, corpus_dir, index_dir, args.jobs, None if args.quiet else _progress_answer, args.baseline)
     answer_seconds = time.perf_counter() - started
 
     report = {
@@ -544,6 +607,8 @@ def main(argv=None) -> int:
     parser.add_argument("--misses", type=int, default=0, metavar="N", help="print N sample failures per question word")
     parser.add_argument("--jobs", type=int, default=1, help="answer with N processes (default 1)")
     parser.add_argument("--workdir", help="keep the corpus and index in this directory (default: a temporary one)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also rank the article's sentences by bare BM25 (same index) and report its sentence@1/@3")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if not Path(args.data).is_file():
