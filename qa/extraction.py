@@ -321,7 +321,9 @@ def question_word_stems(question: Question) -> frozenset[str]:
     return frozenset(stem(canonical(w)) for w in words)
 
 
+@functools.lru_cache(maxsize=16384)
 def _word_variants(word: str) -> frozenset[str]:
+    # Called per candidate and per title word: the thesaurus look-up is done once a word.
     return frozenset(stem(canonical(w)) for w in (word, *variants(word)) if " " not in w)
 
 
