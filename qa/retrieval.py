@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from whoosh import query as Q
-
-from qa import gazetteer
+from qa import bm25, gazetteer
+from qa.bm25 import Clause
 from qa.entities import Entity
 from qa.index import analyzer
 from qa.question import Question
@@ -23,7 +24,6 @@ TYPE_BOOST = 0.8
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
 CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the sentences before
 CONTEXT_SENTENCES = 3  # how far back in its paragraph a sentence's context reaches
-DOC_SCORE = 1.0  # the constant a document restriction adds to every score
 
 
 @dataclass(frozen=True, order=True)
@@ -151,26 +151,18 @@ def question_terms(question: Question) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _clause(stems: tuple[str, ...], boost: float):
-    if len(stems) == 1:
-        return Q.Term("body", stems[0], boost=boost)
-    return Q.Phrase("body", list(stems), boost=boost)
+def build_query(terms: tuple[Term, ...], labels: dict[str, float]) -> tuple[list[Clause], list[Clause]]:
+    """Return the clauses of the search (the keywords and their variants) and the expected-label boosts.
 
-
-def build_query(terms: tuple[Term, ...], labels: dict[str, float]):
-    """Build an OR query of the keywords and their variants, boosted by the expected entity labels.
-
-    The labels only raise sentences the words found (AndMaybe): as OR clauses
-    they would match, and make the searcher score, nearly every sentence.
+    The labels only raise sentences the words found: as clauses of their own
+    they would match, and make the search score, nearly every sentence.
     """
     clauses = []
     for term in terms:
-        clauses.append(_clause(term.stems, 1.0))
-        clauses.extend(_clause(v, SYNONYM_BOOST) for v in term.variant_stems)
-    if not clauses:
-        return None
-    boosts = [Q.Term("types", label, boost=TYPE_BOOST * weight) for label, weight in labels.items()]
-    return Q.AndMaybe(Q.Or(clauses), Q.Or(boosts)) if boosts else Q.Or(clauses)
+        clauses.append(Clause("body", term.stems, 1.0))
+        clauses.extend(Clause("body", v, SYNONYM_BOOST) for v in term.variant_stems)
+    boosts = [Clause("types", (label,), TYPE_BOOST * weight) for label, weight in labels.items()]
+    return clauses, boosts
 
 
 def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
@@ -227,7 +219,7 @@ def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
     """
     before = []
     for number in range(docnum - 1, max(-1, docnum - 1 - CONTEXT_SENTENCES), -1):
-        stored = searcher.stored_fields(number)
+        stored = _stored(searcher, number)
         if stored.get("doc") != doc or (before and stored["paragraph"] != paragraph):
             break
         before.insert(0, stored["text"])
@@ -236,21 +228,30 @@ def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
     return " ".join(before)
 
 
-def _present(searcher, terms: tuple[Term, ...]) -> tuple[Term, ...]:
-    """Drop the variants the index never uses: they cost query time and can match nothing."""
+_STORED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+STORED_CACHE = 8192  # sentences per reader: a hit and the sentences before it are read again and again
+
+
+def _stored(searcher, docnum: int) -> dict:
+    """Return a sentence's stored fields, cached per reader (they never change)."""
     reader = searcher.reader()
-    kept = []
-    for term in terms:
-        variant_stems = tuple(v for v in term.variant_stems if all(("body", s) in reader for s in v))
-        kept.append(Term(term.keyword, term.stems, variant_stems, term.place))
-    return tuple(kept)
+    cache = _STORED.get(reader)
+    if cache is None:
+        cache = _STORED.setdefault(reader, OrderedDict())
+    fields = cache.get(docnum)
+    if fields is None:
+        fields = searcher.stored_fields(docnum)
+        cache[docnum] = fields
+        if len(cache) > STORED_CACHE:
+            cache.popitem(last=False)
+    return fields
 
 
 def search(searcher, question: Question, labels: dict[str, float], limit: int = 10, doc: str | None = None) -> list[Hit]:
     """Return the best sentences for a question, best first."""
-    terms = _present(searcher, question_terms(question))
-    query = build_query(terms, labels)
-    if query is None:
+    terms = question_terms(question)
+    clauses, boosts = build_query(terms, labels)
+    if not clauses:
         return []
     n = max(searcher.doc_count(), 1)
     idf = {}
@@ -263,24 +264,19 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     focus = {stem(w) for w in question.focus.split()} if question.focus else set()
     optional = {t.keyword for t in terms if stem(t.keyword) in focus}
-    offset = 0.0
-    if doc:
-        # Inside the query, the document's own short posting list lets the search skip the
-        # rest of the corpus (as a filter, every matching sentence would be scored first).
-        # It adds a constant to every score, taken off again below. (Whoosh 2.7.4's Require
-        # returns other documents, and a zero boost divides by zero when skipping.)
-        query = Q.And([query, Q.ConstantScoreQuery(Q.Term("doc", doc), DOC_SCORE)])
-        offset = DOC_SCORE
-    results = searcher.search(query, limit=limit)
+    allowed = bm25.docs_of(searcher, "doc", doc) if doc else None
+    weighting = searcher.weighting
+    best = bm25.top(searcher, clauses, boosts, limit, weighting.B, weighting.K1, allowed)
     hits = []
-    for rank, result in enumerate(results):
+    for rank, (score, docnum) in enumerate(best):
+        result = _stored(searcher, docnum)
         text = result["text"]
-        context = _context(searcher, result.docnum, result["doc"], result["paragraph"])
+        context = _context(searcher, docnum, result["doc"], result["paragraph"])
         coverage, matched = _coverage(text, context, terms, idf, optional)
         missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
         place_words = {t.keyword for t in terms if t.place}
         anchored = len(place_words) == len(terms) or any(m.term not in place_words for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, result.score - offset, rank, coverage, matched, entities, context, missing, anchored))
+        hits.append(Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, context, missing, anchored))
     return hits
