@@ -119,6 +119,7 @@ def clean(question: str) -> str:
     return "".join(ch for ch in question if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n")
 
 
+@functools.lru_cache(maxsize=4096)  # asked again and again; the analysis is a pure function of the text
 def analyze(question: str) -> Question:
     """Analyse a question into its expected answer type, keywords, focus and entities."""
     asked, question = question, clean(question)
