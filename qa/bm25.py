@@ -43,6 +43,7 @@ class _TermCache:
         self.lock = threading.Lock()
         self.entries: OrderedDict = OrderedDict()
         self.size = 0
+        self.lengths: dict[str, array] = {}  # field -> length by docnum, -1 until read
 
     def get(self, key):
         with self.lock:
@@ -54,7 +55,7 @@ class _TermCache:
     def put(self, key, value, size: int):
         with self.lock:
             if key in self.entries:
-                return
+                self.size -= self.entries.pop(key)[1]
             self.entries[key] = value
             self.size += size
             while self.size > MAX_CACHED_POSTINGS and len(self.entries) > 1:
@@ -74,35 +75,50 @@ def _cache(reader) -> _TermCache:
         return cache
 
 
-def _read(searcher, reader, field: str, term: str, B: float, K1: float):
+def _field_lengths(reader, field: str) -> array:
+    cache = _cache(reader)
+    lengths = cache.lengths.get(field)
+    if lengths is None:
+        lengths = cache.lengths[field] = array("i", [-1]) * (reader.doc_count_all() + 1)
+    return lengths
+
+
+def _read(searcher, reader, field: str, term: str, B: float, K1: float, with_positions: bool):
     """Return (docnums, scores, positions by docnum or None) of a term in one leaf reader."""
-    ids, scores, positions = array("l"), array("d"), {}
+    ids, scores, positions = array("l"), array("d"), ({} if with_positions else None)
     if (field, term) not in reader:
         return ids, scores, positions
     idf = searcher.idf(field, term)
     avgfl = searcher.avg_field_length(field) or 1
-    with_positions = reader.schema[field].format.supports("positions")
+    lengths = _field_lengths(reader, field)
     deleted = reader.has_deletions()
     matcher = reader.postings(field, term)
     while matcher.is_active():
         docnum = matcher.id()
         if not (deleted and reader.is_deleted(docnum)):
+            length = lengths[docnum]
+            if length < 0:
+                length = lengths[docnum] = reader.doc_field_length(docnum, field)
             ids.append(docnum)
-            scores.append(bm25(idf, matcher.weight(), reader.doc_field_length(docnum, field), avgfl, B, K1))
+            scores.append(bm25(idf, matcher.weight(), length, avgfl, B, K1))
             if with_positions:
                 positions[docnum] = matcher.value_as("positions")
         matcher.next()
     return ids, scores, positions
 
 
-def term_scores(searcher, reader, field: str, term: str, B: float, K1: float):
-    """Return (docnums, BM25F scores, positions) of a term in a leaf reader, from the cache if there."""
+def term_scores(searcher, reader, field: str, term: str, B: float, K1: float, with_positions: bool = False):
+    """Return (docnums, BM25F scores, positions or None) of a term in a leaf reader, from the cache if there.
+
+    Positions (for phrases) are read only when asked for: decoding them costs more than the scores.
+    """
     cache = _cache(reader)
     key = (field, term, B, K1)
     entry = cache.get(key)
-    if entry is None:
-        value = _read(searcher, reader, field, term, B, K1)
-        cache.put(key, (value, len(value[0]) + 1), len(value[0]) + 1)
+    if entry is None or (with_positions and entry[0][2] is None):
+        value = _read(searcher, reader, field, term, B, K1, with_positions)
+        size = len(value[0]) * (2 if with_positions else 1) + 1
+        cache.put(key, (value, size), size)
         return value
     return entry[0]
 
@@ -133,7 +149,7 @@ def _add_clause(totals: dict, searcher, reader, offset: int, clause: Clause, B: 
                     totals[docnum] = get(docnum, 0.0) + score * boost
         return
     # A phrase: the documents holding every term at consecutive positions, scored as the sum of its terms.
-    per_term = [term_scores(searcher, reader, clause.field, term, B, K1) for term in clause.terms]
+    per_term = [term_scores(searcher, reader, clause.field, term, B, K1, with_positions=True) for term in clause.terms]
     tables = [dict(zip(ids, scores)) for ids, scores, _ in per_term]
     docs = set(tables[0])
     for table in tables[1:]:

@@ -54,14 +54,26 @@ class Hit:
 
 
 @functools.cache
-def _analyzer():
-    return analyzer()
+def _analyzer_parts():
+    """The index analyzer's word pattern, stop words and stemmer, read off the analyzer itself."""
+    tokenizer, _lowercase, stop, stemmer = analyzer().items
+    return tokenizer.expression, stop.stops, stop.min, stemmer.stemfn
 
 
 @functools.lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """Return the index terms of a text with their character spans (the index's own analyzer)."""
-    return tuple((t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True))
+    """Return the index terms of a text with their character spans, as the index's analyzer gives them.
+
+    The same steps (pattern, lower case, stop words, stem) without Whoosh's
+    token objects, which cost more than the stemming on every retrieved sentence.
+    """
+    pattern, stops, minsize, stem_word = _analyzer_parts()
+    found = []
+    for match in pattern.finditer(text):
+        word = match.group().lower()
+        if len(word) >= minsize and word not in stops:
+            found.append((stem_word(word), match.start(), match.end()))
+    return tuple(found)
 
 
 def _analyze(text: str) -> tuple[str, ...]:
@@ -171,7 +183,7 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
     return next((v for v in term.variant_stems if set(v) <= stems), None)
 
 
-def _coverage(text: str, context: str, terms: tuple[Term, ...], idf: dict[str, float], optional=frozenset()):
+def _coverage(text: str, context: tuple[str, ...], terms: tuple[Term, ...], idf: dict[str, float], optional=frozenset()):
     """Return the IDF-weighted share of the question's terms a sentence holds, and where.
 
     A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
@@ -180,7 +192,7 @@ def _coverage(text: str, context: str, terms: tuple[Term, ...], idf: dict[str, f
     """
     found_tokens = tokens(text)
     stems = {t[0] for t in found_tokens}
-    context_stems = set(_analyze(context)) if context else set()
+    context_stems = {s for sentence in context for s in _analyze(sentence)}
     # Optional terms add to the coverage when found and take nothing away when not.
     total = sum(idf.get(term.keyword, 1.0) for term in terms if term.keyword not in optional) or 1.0
     # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
@@ -212,7 +224,7 @@ def place_names(text: str) -> frozenset[str]:
     return frozenset(m.place.name if m.place.kind != "DEMONYM" else m.place.country for m in gazetteer.find_places(text))
 
 
-def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
+def _context(searcher, docnum: int, doc: str, paragraph: int) -> tuple[str, ...]:
     """Return the sentences before a sentence in its paragraph, or the one before it.
 
     A build adds a document's sentences in order, so the one before has the docnum before.
@@ -225,7 +237,7 @@ def _context(searcher, docnum: int, doc: str, paragraph: int) -> str:
         before.insert(0, stored["text"])
         if stored["paragraph"] != paragraph:
             break
-    return " ".join(before)
+    return tuple(before)
 
 
 _STORED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -273,10 +285,11 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         text = result["text"]
         context = _context(searcher, docnum, result["doc"], result["paragraph"])
         coverage, matched = _coverage(text, context, terms, idf, optional)
-        missing = tuple(sorted(asked_places - places(context + " " + text))) if asked_places else ()
+        # Sentence by sentence: each one's places and stems are cached, a joined text's would not be.
+        missing = tuple(sorted(asked_places.difference(places(text), *map(places, context)))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
         place_words = {t.keyword for t in terms if t.place}
         anchored = len(place_words) == len(terms) or any(m.term not in place_words for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, context, missing, anchored))
+        hits.append(Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, " ".join(context), missing, anchored))
     return hits

@@ -119,3 +119,12 @@ def test_an_index_of_several_segments_is_searched_across_them(tmp_path):
         clauses, boosts = [(("oil",), 1.0), (("fell",), 0.6)], [("PERSON", 0.8)]
         assert _ours(searcher, clauses, boosts, 10) == _whoosh(searcher, clauses, boosts, 10)
         assert _ours(searcher, clauses, boosts, 10, "b") == _whoosh(searcher, clauses, boosts, 10, "b")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab.' \u2019-,Éé9_\u0301\u4e2d") + ["the ", "U.S. ", "it's ", "Oil ", "İ"]), max_size=30).map("".join))
+def test_retrieval_tokens_are_the_index_analyzers_own(text):
+    from qa.index import analyzer
+    from qa.retrieval import tokens
+
+    assert list(tokens(text)) == [(t.text, t.startchar, t.endchar) for t in analyzer()(text, chars=True)]
