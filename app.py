@@ -22,7 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     root = Path(app.root_path)
     corpus_dir = root / app.config["CORPUS_DIR"]
     index_dir = root / app.config["INDEX_DIR"]
-    app.extensions["qa"] = Pipeline(corpus_dir, index_dir)
+    app.extensions["qa"] = pipeline = Pipeline(corpus_dir, index_dir)
+    pipeline.warm()  # before gunicorn --preload forks: the workers share the compiled rules
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(form.bp)
