@@ -61,9 +61,13 @@ def role_words(text: str, start: int, end: int, context: str = "") -> list[str]:
 
 
 @functools.cache
-def _title_phrases() -> tuple[tuple[str, ...], ...]:
+def _title_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Return the titles' word tuples by first word, longest first."""
     phrases = {tuple(alt.lower().rstrip(".").split()) for entry in read_lines(TITLES) for alt in entry[0]}
-    return tuple(sorted(phrases, key=len, reverse=True))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(filter(None, phrases), key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in by_first.items()}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,11 +77,11 @@ def titles_in(question: str) -> list[tuple[str, ...]]:
     >>> titles_in("who is the prime minister of peru")
     [('prime', 'minister')]
     """
-    words = re.findall(r"[\w.]+", question.lower())
+    words = [w.rstrip(".") for w in re.findall(r"[\w.]+", question.lower())]
     found, i = [], 0
     while i < len(words):
-        for phrase in _title_phrases():
-            if tuple(w.rstrip(".") for w in words[i : i + len(phrase)]) == phrase:
+        for phrase in _title_phrases().get(words[i], ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
                 found.append(tuple(canonical(w) for w in phrase))
                 i += len(phrase) - 1
                 break
