@@ -13,7 +13,7 @@ Prints one table, each measurement next to its target:
   that corpus replicated 10 times (~100,000 sentences; --skip-large skips it);
 - overhead ratio: ask p50 / bare Whoosh BM25 search p50 (an OR of the
   question's analysed terms via `qa.index.analyzer()`, top 10, the pipeline's
-  own searcher (BM25F B=0.75 K1=1.2) on the same index, same questions,
+  own searcher (BM25F with `qa.index.BM25_B`, `BM25_K1`) on the same index, same questions,
   interleaved in the same run; the bare search keeps one searcher open);
 - index build: sentences/second of the whole pipeline (split, annotate,
   index, `index.ensure()`) against a bare Whoosh index of the same sentences

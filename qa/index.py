@@ -32,6 +32,11 @@ MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
 CODE_FILES = ("index.py", "entities.py", "names.py", "roles.py", "text.py", "gazetteer.py")
+# BM25F parameters. A sentence is short: a word said twice says little more than once (low K1).
+# Chosen on SQuAD dev articles 1-8, checked on articles 25-32: the answer's sentence first
+# 63.8% / 68.9% of the time with K1 0.5, against 61.8% / 66.6% with Whoosh's default 1.2.
+BM25_B = 0.75
+BM25_K1 = 0.5
 # How often (seconds) a serving process looks at the corpus for changes.
 STALE_CHECK_INTERVAL = 2.0
 
@@ -328,6 +333,6 @@ class SentenceIndex:
         if getattr(local, "path", None) != path:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            local.searcher = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
             local.path = path
         yield local.searcher, manifest
