@@ -9,7 +9,7 @@ from pathlib import Path
 from qa.extraction import answer_labels, extract
 from qa.index import SentenceIndex
 from qa.question import Question, analyze
-from qa.ranking import Answer, rank
+from qa.ranking import Answer, admissible, rank
 from qa.entities import annotate_sentence
 from qa.retrieval import Hit, question_terms, search
 
@@ -58,7 +58,8 @@ class Pipeline:
             retrieved = time.perf_counter()
             hits = search(searcher, analysis, labels, limit=MAX_HITS, doc=doc)
         searched = time.perf_counter()
-        candidates = extract(analysis, hits)
+        # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
+        candidates = extract(analysis, [hit for hit in hits if admissible(hit)])
         # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
         question_stems = {s for t in question_terms(analysis) for s in t.stems}
         answers = rank(analysis, candidates, question_stems, top_k=top_k)

@@ -117,6 +117,13 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
     return {k: round(v, 4) for k, v in parts.items()}
 
 
+def admissible(hit) -> bool:
+    """Tell whether a sentence may answer at all: it covers the question and the places it names."""
+    if hit.coverage < MIN_COVERAGE or not hit.anchored:
+        return False  # the sentence is not about what the question asks
+    return not (hit.missing and hit.coverage < MISSING_PLACE_COVERAGE)  # nor about the place it names
+
+
 def rank(question: Question, candidates: list[Candidate], question_stems: set[str], top_k: int = 3) -> list[Answer]:
     """Return the best answers, merged by text, or none when nothing scores high enough."""
     if not candidates:
@@ -125,11 +132,8 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     asked_places = place_names(question.normalized)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
-        hit = candidate.hit
-        if hit.coverage < MIN_COVERAGE or not hit.anchored:
-            continue  # the sentence is not about what the question asks
-        if hit.missing and hit.coverage < MISSING_PLACE_COVERAGE:
-            continue  # nor about the place the question names
+        if not admissible(candidate.hit):
+            continue
         if repeats_question(candidate, question_stems, asked_places):
             continue
         parts = score(candidate, best_retrieval)
