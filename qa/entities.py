@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 
 from qa.names import find_names, surname
+from qa.prefilter import Screen, condition
 from qa.roles import role_words
 from qa.rules import load_rules
+from qa.text import Sentence, split_sentences
+
+log = logging.getLogger(__name__)
 
 ENTITY_RULES = "entities.toml"
+# Below this many characters (about 200 sentences) starting a worker costs more than it saves.
+PARALLEL_MIN_CHARS = 30_000
+# How many documents a worker may annotate ahead of the consumer: bounds the memory held.
+PARALLEL_AHEAD = 8
+# How often (seconds) a worker looks whether the build that started it is still alive.
+PARENT_CHECK_INTERVAL = 0.2
 
 
 @dataclass(frozen=True)
@@ -46,10 +65,18 @@ def entity_rules():
     return load_rules(ENTITY_RULES, required=("label", "confidence"))
 
 
+@functools.cache
+def _screen() -> Screen:
+    """Return the necessary conditions of the entity rules (see qa/prefilter.py), in file order."""
+    return Screen(condition(rule.regex.pattern, rule.regex.flags) for rule in entity_rules())
+
+
 def find_patterns(text: str) -> list[Entity]:
     """Return the non-overlapping pattern matches of a text: longest first, then file order."""
     found = []
-    for order, rule in enumerate(entity_rules()):
+    for order, (rule, may_match) in enumerate(zip(entity_rules(), _screen().passing(text))):
+        if not may_match:
+            continue  # the text lacks everything the rule needs: running it would find nothing
         for match in rule.regex.finditer(text):
             if match.end() > match.start():
                 found.append((-(match.end() - match.start()), order, match, rule))
@@ -118,3 +145,88 @@ def resolve_people(sentences: list[str], annotated: list[list[Entity]]) -> list[
 def annotate_document(sentences: list[str]) -> list[list[Entity]]:
     """Annotate the sentences of one document, resolving people across it."""
     return resolve_people(sentences, [annotate_sentence(text) for text in sentences])
+
+
+def split_and_annotate(document, annotate=annotate_document) -> tuple[list[Sentence], list[list[Entity]]]:
+    """Split a corpus document into sentences and annotate them with annotate (a document's sentences)."""
+    sentences = split_sentences(document.id, document.text)
+    return sentences, annotate([s.text for s in sentences])
+
+
+@contextlib.contextmanager
+def annotated_documents(documents, annotate=annotate_document, min_chars: int | None = None):
+    """Yield an iterator of (document, sentences, entities) in document order.
+
+    A large corpus is annotated by a worker process while the caller indexes
+    the documents already done (annotation is pure, one document at a time).
+    Small corpora, a process with other threads (forking it is unsafe) or a
+    system without fork are annotated in this process. Leaving the block,
+    normally or by an exception, shuts the worker down.
+    """
+    documents = list(documents)
+    executor = None
+    if min_chars is None:
+        min_chars = PARALLEL_MIN_CHARS
+    if sum(len(d.text) for d in documents) >= min_chars and (os.cpu_count() or 1) > 1:
+        executor = _start_worker(annotate)
+    if executor is None:
+        yield ((d, *split_and_annotate(d, annotate)) for d in documents)
+        return
+    try:
+        yield _in_worker(executor, documents)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_annotate = annotate_document  # what a worker process annotates with, set as it starts
+
+
+def _init_worker(annotate, parent: int) -> None:
+    global _worker_annotate
+    _worker_annotate = annotate
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops the worker
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the worker once its parent is gone (killed): it shares the parent's files and build lock."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    os._exit(1)
+
+
+def _annotate_in_worker(document):
+    return split_and_annotate(document, _worker_annotate)
+
+
+def _start_worker(annotate) -> ProcessPoolExecutor | None:
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        # Forked, the worker inherits the loaded rules and the annotate function (not pickled).
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(annotate, os.getpid()),
+        )
+    except (OSError, ImportError, NotImplementedError) as exc:  # no semaphores, no /dev/shm
+        log.info("annotating in process: no worker (%s)", exc)
+        return None
+
+
+def _in_worker(executor: ProcessPoolExecutor, documents):
+    """Yield the annotated documents in order, keeping at most PARALLEL_AHEAD of them in flight."""
+    queue = iter(documents)
+    pending = collections.deque()
+    for document in queue:
+        pending.append((document, executor.submit(_annotate_in_worker, document)))
+        if len(pending) >= PARALLEL_AHEAD:
+            break
+    while pending:
+        document, future = pending.popleft()
+        sentences, annotated = future.result()
+        for following in queue:
+            pending.append((following, executor.submit(_annotate_in_worker, following)))
+            break
+        yield document, sentences, annotated

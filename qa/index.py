@@ -20,9 +20,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from qa.corpus import corpus_files, fingerprint, read_corpus, stat_signature
-from qa.entities import annotate_document
+from qa.entities import annotate_document, annotated_documents
 from qa.rules import RULES_DIR, read_words
-from qa.text import split_sentences, stem
+from qa.text import stem
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
-CODE_FILES = ("index.py", "entities.py", "names.py", "roles.py", "text.py", "gazetteer.py")
+CODE_FILES = ("index.py", "entities.py", "prefilter.py", "names.py", "roles.py", "text.py", "gazetteer.py", "rules.py")
 # BM25F parameters. A sentence is short: a word said twice says little more than once (low K1).
 # Chosen on SQuAD dev articles 1-8, checked on articles 25-32: the answer's sentence first
 # 63.8% / 68.9% of the time with K1 0.5, against 61.8% / 66.6% with Whoosh's default 1.2.
@@ -116,10 +116,9 @@ def build(corpus_dir: Path, index_dir: Path, progress=None) -> Manifest:
         manifest = Manifest(SCHEMA_VERSION, corpus_digest, rules_digest, skipped=[s.__dict__ for s in skipped])
         ix = whoosh_index.create_in(str(tmp), schema())
         total = len(documents)
-        with ix.writer(limitmb=128) as writer:
-            for done, document in enumerate(documents, start=1):
-                sentences = split_sentences(document.id, document.text)
-                annotated = annotate_document([s.text for s in sentences])
+        # A worker process may annotate documents while this one indexes them, in order.
+        with annotated_documents(documents, annotate_document) as results, ix.writer(limitmb=128) as writer:
+            for done, (document, sentences, annotated) in enumerate(results, start=1):
                 for sentence, entities in zip(sentences, annotated):
                     writer.add_document(
                         id=f"{document.id}#{sentence.index}",

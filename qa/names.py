@@ -17,6 +17,7 @@ DIRECTIONS = "words/directions.txt"
 TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
 # Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
 CONNECTORS = frozenset("of de da del di du la le van von der bin al el y and for".split())
+CLAUSE_ENDS = frozenset(".:;!?\u201c\"(\u2014-")
 PLACE_LABELS = {"COUNTRY": "COUNTRY", "CITY": "CITY", "REGION": "REGION", "DEMONYM": "NORP"}
 
 
@@ -73,8 +74,9 @@ def _runs(text: str) -> list[list[re.Match]]:
     for i, tok in enumerate(tokens):
         word = tok.group()
         gap = text[current[-1].end() : tok.start()] if current else ""
-        joinable = not current or re.fullmatch(r"\s?", gap) is not None
-        starts_clause = i == 0 or re.search(r"[.:;!?\u201c\"(\u2014-]\s*$", text[: tok.start()]) is not None
+        joinable = not current or gap == "" or (len(gap) == 1 and gap.isspace())  # \s? exactly
+        # The last character before the token other than white space ends a clause.
+        starts_clause = i == 0 or text[: tok.start()].rstrip()[-1:] in CLAUSE_ENDS
         if _is_capitalised(word) and joinable and not (starts_clause and not current and _common_word(word)):
             current.append(tok)
             continue
