@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from qa.corpus import corpus_files, fingerprint, read_corpus, stat_signature
 from qa.entities import annotate_document, annotated_documents
@@ -27,7 +27,7 @@ from qa.text import stem
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
@@ -51,7 +51,7 @@ def analyzer():
         RegexTokenizer(r"\w+(?:\.\w+)*")
         | LowercaseFilter()
         | StopFilter(stoplist=read_words("words/stopwords.txt"), minsize=1)
-        | StemFilter(stemfn=stem, cachesize=-1)
+        | StemFilter(stemfn=stem, cachesize=None)  # qa.text.stem keeps its own (faster) cache
     )
 
 
@@ -60,11 +60,11 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         doc=ID(stored=True),
-        index=NUMERIC(stored=True, sortable=True),
+        index=STORED(),  # read back, never searched or sorted: indexed, it cost a dozen terms a sentence
         paragraph=STORED(),
         text=STORED(),
         body=TEXT(analyzer=analyzer(), phrase=True),
-        types=KEYWORD(stored=True, scorable=True),
+        types=KEYWORD(scorable=True),  # searched (label boosts), never read back
         entities=STORED(),
     )
 
