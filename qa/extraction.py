@@ -16,7 +16,7 @@ from qa.tagging import chunk
 from qa.text import stem
 
 # Labels found at question time rather than at index time.
-DESCRIPTION, NP, REASON, GROUP = "DESCRIPTION", "NP", "REASON", "GROUP"
+DESCRIPTION, NP, REASON, GROUP, SITE = "DESCRIPTION", "NP", "REASON", "GROUP", "SITE"
 NP_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s", re.I)
 
 
@@ -236,11 +236,74 @@ def _names_titles(words: list[str], question: Question) -> bool:
     return all(all(_word_variants(w) & stems for w in title if w not in stop) for title in titles_in(question.normalized))
 
 
+# "What kind of boats", "how were the towns described": the modifiers of the question's noun answer.
+KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+
+
+AUXILIARY_WORDS = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
+SLOT_BONUS = 0.2  # confidence a phrase in the answer's slot gains
+SLOT_REACH = 80  # characters between the question's verb and a phrase in its slot
+SLOT_BREAK = re.compile(r"[;:()\u2014]|,\s+(?:and|but|while|whereas|which|who|although)\s")
+
+
+@functools.lru_cache(maxsize=1024)
+def answer_slot(normalized: str, verbs: tuple[str, ...]) -> tuple[str, str] | None:
+    """Return the question's verb and the side of it its answer stands on.
+
+    "What tools have been praised ...": the answer is the subject, before
+    the verb; "What did the baker sell ...": the object, after it.
+    """
+    words = re.findall(r"[\w'-]+", normalized)
+    if not words or words[0] not in ("what", "which") or not verbs:
+        return None
+    verb = next((i for i, w in enumerate(words[1:], start=1) if w in verbs), None)
+    support = next((i for i, w in enumerate(words[1:], start=1) if w in ("do", "does", "did")), None)
+    if support is not None and (verb is None or support < verb):
+        # "what did [the baker] sell": a subject stands between; the tagger may read a name as a verb ("mark").
+        verb = next((i for i, w in enumerate(words[support + 2 :], start=support + 2) if w in verbs), None)
+        return (words[verb], "after") if verb is not None else None
+    if verb is None:
+        return None
+    between = words[1:verb]
+    while between and between[0] not in AUXILIARY_WORDS:
+        between.pop(0)  # the focus ("what *tools* have been ...")
+    if all(w in AUXILIARY_WORDS for w in between):
+        return words[verb], "before"
+    if between[0] in AUXILIARY_WORDS and len(between) > 1:
+        return words[verb], "after"
+    return None
+
+
+def in_slot(hit: Hit, start: int, end: int, slot: tuple[str, str] | None) -> bool:
+    """Tell whether a phrase stands where the question's answer should, in the clause of its verb."""
+    if slot is None:
+        return False
+    verb, side = slot
+    for m in hit.matched:
+        if m.term != verb:
+            continue
+        gap = (end, m.start) if side == "before" else (m.end, start)
+        if 0 <= gap[1] - gap[0] <= SLOT_REACH and not SLOT_BREAK.search(hit.text, *gap):
+            return True
+    return False
+
+
+def chunk_confidence(words: list[str], start: int) -> float:
+    """Return how likely a bare noun phrase answers: names and longer phrases more than one common word."""
+    confidence = 0.5
+    if len(words) == 1:
+        confidence -= 0.1  # "[trade]" says less than "[the river ferry]"
+    if start > 0 and any(w[:1].isupper() for w in words):
+        confidence += 0.1 if all(w[:1].isupper() or not w[:1].isalpha() for w in words) else 0.05
+    return confidence
+
+
 def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: frozenset[str]) -> list[Candidate]:
     """Return the noun phrases of a sentence as candidates, and those naming groups of people."""
     found = []
     focus = _word_variants(question.focus) if question.focus else frozenset()
     asked = frozenset(stem(w) for w in question.keywords)
+    slot = answer_slot(question.normalized, question.verbs)
     for start, end in noun_phrases(hit.text):
         text = hit.text[start:end]
         # A chunk never runs across a dash, comma or quote.
@@ -251,14 +314,23 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         start += lead
         text = hit.text[start:end]
         start += len(text) - len(NP_DETERMINERS.sub("", text))
+        head_end = end
         start, end = _trim_question_words(hit, start, end, asked - focus)
         trimmed = hit.text[start:end]
         if not re.search(r"\w", trimmed):
             continue
-        if GROUP in labels and names_group(trimmed):
+        # The question's own noun with its modifiers ("four small river towns"): the
+        # modifiers answer "what kind of town"; otherwise the phrase is what the question names.
+        headed = end < head_end
+        kind = headed and bool(KIND_QUESTION.search(question.normalized))
+        headed = headed and not kind
+        if headed:
+            end = head_end
+            trimmed = hit.text[start:end]
+        if GROUP in labels and not headed and names_group(trimmed):
             found.append(Candidate(trimmed, start, end, GROUP, "noun-phrase-group", 0.8, labels[GROUP], hit))
         words = trimmed.split()
-        if "PERSON" in labels and canonical(words[-1]) in title_words() and _names_titles(words, question):
+        if "PERSON" in labels and not headed and canonical(words[-1]) in title_words() and _names_titles(words, question):
             # "[The Chilean president] stood next to X": a role named without a name answers who.
             role = _role_in_clause(question, hit, start, end, asked)
             confidence = 1.0 if role == "subject" else 0.6
@@ -276,14 +348,21 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         stems_in = [stem(w.lower()) for w in words]
         conjunct = any(st in focus for st, nxt in zip(stems_in, words[1:]) if nxt.lower() in ("and", "or", "&"))
         role = _role_in_clause(question, hit, start, end, asked)
-        if focus and (stems_in[-1] in focus or conjunct):
+        if kind:
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-kind", 1.0, labels[NP], hit))
+        elif headed:
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-question-head", 0.4, labels[NP], hit))
+        elif focus and (stems_in[-1] in focus or conjunct):
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, max(labels[NP], FOCUS_TYPE), hit))
         elif role == "subject":
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-subject", 1.0, max(labels[NP], 0.8), hit))
         elif role == "object" and not question.subject_of:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-object", 0.9, max(labels[NP], 0.8), hit))
+        elif in_slot(hit, start, end, slot):
+            rule = "noun-phrase-before-verb" if slot[1] == "before" else "noun-phrase-after-verb"
+            found.append(Candidate(trimmed, start, end, NP, rule, chunk_confidence(words, start) + SLOT_BONUS, labels[NP], hit))
         else:
-            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", 0.5, labels[NP], hit))
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-chunk", chunk_confidence(words, start), labels[NP], hit))
     return found
 
 
@@ -294,6 +373,26 @@ NOT_LOCATIVE = 0.85
 def _after_locative(text: str, start: int) -> bool:
     before = re.search(r"(\w+)\s+(?:the\s+)?$", text[max(0, start - 20) : start])
     return bool(before) and before.group(1).lower() in read_words("words/locative_prepositions.txt")
+
+
+# A capitalised phrase after a locative preposition names a site, in the gazetteer or
+# not: "held at [Harbour Hall]", "taught at the [University of Lakeside]".
+SITE_PHRASE = re.compile(
+    r"\b(?P<preposition>[a-z]+)\s+(?:the\s+)?"
+    r"(?P<answer>[A-Z][\w.\u2019'-]*+(?:\s+(?:(?:of|de|on|upon)\s+(?:the\s+)?)?[A-Z][\w.\u2019'-]*+){0,5})"
+)
+
+
+def sites(hit: Hit, weight: float) -> list[Candidate]:
+    """Return the capitalised phrases a locative preposition governs ("stayed at [the Grand Hotel]")."""
+    found = []
+    for match in SITE_PHRASE.finditer(hit.text):
+        if match.group("preposition") not in read_words("words/locative_prepositions.txt"):
+            continue
+        start, end = match.span("answer")
+        text = hit.text[start:end].rstrip(".")
+        found.append(Candidate(text, start, start + len(text), SITE, "site-after-preposition", 0.7, weight, hit))
+    return found
 
 
 QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE"})
@@ -391,6 +490,8 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
             candidates.extend(descriptions(hit, question, labels[DESCRIPTION]))
         if REASON in labels:
             candidates.extend(reasons(hit, labels[REASON]))
+        if SITE in labels:
+            candidates.extend(sites(hit, labels[SITE]))
         if NP in labels or GROUP in labels:
             candidates.extend(phrases(hit, labels, question, stems))
     return candidates

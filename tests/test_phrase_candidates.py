@@ -1,0 +1,60 @@
+"""Noun-phrase and site candidates: the question's own noun, the answer's slot, sites after prepositions."""
+
+import re
+
+from qa.extraction import NP, SITE, answer_slot, chunk_confidence, phrases, sites
+from qa.question import analyze
+from qa.retrieval import Hit, Match
+
+
+def hit(text: str, *matched: str) -> Hit:
+    """A retrieved sentence holding the given words ("sold=sell": a form of the keyword "sell")."""
+    pairs = [(word.partition("=")[0], word.partition("=")[2] or word) for word in matched]
+    spans = [(m.start(), m.end(), term) for word, term in pairs for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+    matches = tuple(Match(s, e, term.lower(), 1 / len(matched)) for s, e, term in spans)
+    return Hit("doc", 0, text, 1.0, 0, 1.0, matches, ())
+
+
+def candidates(question: str, text: str, *matched: str) -> dict[str, str]:
+    analysis = analyze(question)
+    found = phrases(hit(text, *matched), {NP: 1.0}, analysis, frozenset())
+    return {c.text: c.rule for c in found}
+
+
+def test_the_questions_own_noun_keeps_its_head():
+    found = candidates("What were the river towns called?", "Four small river towns known as the Lower Quays grew.", "river", "towns", "called")
+    assert found.get("Four small river towns") == "noun-phrase-question-head"
+    assert "Four small" not in found
+
+
+def test_a_kind_question_is_answered_by_the_modifiers():
+    found = candidates("What kind of engine did the firm build?", "The firm built a rotary engine in its yard.", "firm", "engine", "build")
+    assert found.get("rotary") == "noun-phrase-kind"
+
+
+def test_subject_and_object_slots():
+    assert answer_slot(analyze("What devices have been praised by the critics?").normalized, ("praised",)) == ("praised", "before")
+    assert answer_slot(analyze("What did the baker sell at the fair?").normalized, ("sell",)) == ("sell", "after")
+    # A subject the tagger reads as a verb does not turn an object question around.
+    assert answer_slot("which paper does jack moss write for", ("jack", "write")) == ("write", "after")
+    assert answer_slot("what is the name of the river", ()) is None
+
+
+def test_a_phrase_in_the_slot_beats_a_bare_chunk():
+    found = candidates("What did the baker sell at the fair?", "At the fair, the old baker sold honey cakes to visitors.", "baker", "sold=sell", "fair")
+    assert found.get("honey cakes") == "noun-phrase-object"  # right after the verb
+    assert found.get("visitors") == "noun-phrase-after-verb"  # further on, same clause
+    found = candidates("What did the baker sell?", "The baker sold bread; his sister kept the accounts.", "baker", "sold=sell")
+    assert found.get("accounts") == "noun-phrase-chunk"  # another clause
+
+
+def test_names_and_longer_phrases_are_likelier_answers():
+    assert chunk_confidence(["trade"], 10) < chunk_confidence(["river", "ferry"], 10) < chunk_confidence(["Grand", "Hotel"], 10)
+    assert 0.0 <= chunk_confidence(["x"], 0) <= 1.0 and chunk_confidence(["Grand", "Hall"], 5) <= 1.0
+
+
+def test_a_capitalised_phrase_after_a_locative_preposition_is_a_site():
+    found = {c.text: c for c in sites(hit("The team stayed at the Harbour View Hotel and trained at University of Lakeside.", "stayed"), 0.9)}
+    assert set(found) == {"Harbour View Hotel", "University of Lakeside"}
+    assert all(c.label == SITE and c.rule == "site-after-preposition" for c in found.values())
+    assert not sites(hit("Then Maria said that Tom left.", "left"), 0.9)
