@@ -17,7 +17,9 @@ Prints one table, each measurement next to its target:
   interleaved in the same run; the bare search keeps one searcher open);
 - index build: sentences/second of the whole pipeline (split, annotate,
   index, `index.ensure()`) against a bare Whoosh index of the same sentences
-  (pre-split) with a plain `StemmingAnalyzer()`, same run;
+  (pre-split) with a plain `StemmingAnalyzer()`, same run (on the article:
+  the first build of the process, which also loads every rule, and the
+  median of 7 later builds against 7 bare ones);
 - HTTP: POST /api/ask and GET /api/health under gunicorn (2 workers,
   --preload, as `make serve`) on 127.0.0.1, driven by a bounded threaded
   client (8 concurrent, 1,000 requests, hard time limit), throughput ratio,
@@ -56,6 +58,7 @@ REGRESSION = ROOT / "tests" / "regression" / "questions.jsonl"
 ARTICLE_CORPUS = ROOT / "corpus"
 DEFAULT_SQUAD = "../shared/data/squad/dev-v1.1.json"
 ARTICLE_ROUNDS = 5
+ARTICLE_REBUILDS = 7
 HTTP_CONCURRENCY = 8
 HTTP_REQUESTS = 1000
 HTTP_TIME_LIMIT = 90.0  # seconds per load phase, hard
@@ -448,7 +451,11 @@ def rows_of(report: dict) -> list[tuple[str, str, str, str]]:
         add("answered (not abstained)", f"{100 * lat['answered']:.0f}%")
         add("build: pipeline sentences/s (s)", f"{build['pipeline_sps']:.0f} ({build['pipeline_seconds']:.1f}s)")
         add("build: bare Whoosh sentences/s (s)", f"{build['bare_sps']:.0f} ({build['bare_seconds']:.1f}s)")
-        add("build ratio (pipeline / bare)", f"{build['ratio']:.2f}", "build_ratio", build["ratio"])
+        if build.get("second_build"):
+            add("build ratio, first build in the process (loads the rules)", f"{build['first_build_ratio']:.2f}")
+            add(f"build ratio, later builds (median of {ARTICLE_REBUILDS})", f"{build['ratio']:.2f}", "build_ratio", build["ratio"])
+        else:
+            add("build ratio (pipeline / bare)", f"{build['ratio']:.2f}", "build_ratio", build["ratio"])
     if "http" in report:
         h = report["http"]
         rows.append((f"-- HTTP: gunicorn 2 workers, {HTTP_CONCURRENCY} concurrent, {HTTP_REQUESTS} requests", "", "", ""))
@@ -516,6 +523,28 @@ def main(argv=None) -> int:
         log("article: first build")
         pipeline, seconds, manifest = build_pipeline(article_corpus, article_index, "article")
         build = compare_build(seconds, manifest, article_corpus, tmp / "bare", "article")
+        # The first build in a process also loads and compiles every rule (about a second, once):
+        # on 57 sentences that is nearly all of it. Later builds show the steady rate; a build this
+        # small takes milliseconds, so both sides are the median of ARTICLE_REBUILDS builds.
+        import qa.index
+
+        sentences = corpus_sentences(article_corpus)
+        ours, bare = [], []
+        for number in range(ARTICLE_REBUILDS):
+            started = time.perf_counter()
+            qa.index.build(article_corpus, tmp / "article" / f"rebuilt-{number}")
+            ours.append(time.perf_counter() - started)
+            bare.append(bare_build(sentences, tmp / f"bare-{number}"))
+        build = {
+            **build,
+            "first_build_ratio": build["ratio"],
+            "second_build": True,
+            "pipeline_seconds": round(statistics.median(ours), 3),
+            "pipeline_sps": round(manifest.sentences / statistics.median(ours), 1),
+            "bare_seconds": round(statistics.median(bare), 3),
+            "bare_sps": round(len(sentences) / statistics.median(bare), 1),
+            "ratio": round(statistics.median(bare) / statistics.median(ours), 3),
+        }
         report["article"] = {"build": build, "latency": measure_latency(pipeline, regression, ARTICLE_ROUNDS, "article")}
         del pipeline
 
