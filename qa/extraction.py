@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from qa import gazetteer
-from qa.question import Question
+from qa.question import AUXILIARIES, Question
 from qa.retrieval import Hit, places, variants
 from qa.names import surname
 from qa.roles import canonical, honorifics, role_words, title_before, title_words, titles_in
@@ -240,7 +240,6 @@ def _names_titles(words: list[str], question: Question) -> bool:
 KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
 
 
-AUXILIARY_WORDS = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
 SLOT_BONUS = 0.2  # confidence a phrase in the answer's slot gains
 SLOT_REACH = 80  # characters between the question's verb and a phrase in its slot
 SLOT_BREAK = re.compile(r"[;:()\u2014]|,\s+(?:and|but|while|whereas|which|who|although)\s")
@@ -265,11 +264,11 @@ def answer_slot(normalized: str, verbs: tuple[str, ...]) -> tuple[str, str] | No
     if verb is None:
         return None
     between = words[1:verb]
-    while between and between[0] not in AUXILIARY_WORDS:
+    while between and between[0] not in AUXILIARIES:
         between.pop(0)  # the focus ("what *tools* have been ...")
-    if all(w in AUXILIARY_WORDS for w in between):
+    if all(w in AUXILIARIES for w in between):
         return words[verb], "before"
-    if between[0] in AUXILIARY_WORDS and len(between) > 1:
+    if between[0] in AUXILIARIES and len(between) > 1:
         return words[verb], "after"
     return None
 
