@@ -118,8 +118,8 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
 
 
 def admissible(hit) -> bool:
-    """Tell whether a sentence may answer at all: it covers the question and the places it names."""
-    if hit.coverage < MIN_COVERAGE or not hit.anchored:
+    """Tell whether a sentence may answer at all: it covers the question, the places it names, and agrees."""
+    if hit.coverage < MIN_COVERAGE or not hit.anchored or hit.contradiction:
         return False  # the sentence is not about what the question asks
     return not (hit.missing and hit.coverage < MISSING_PLACE_COVERAGE)  # nor about the place it names
 

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from qa import bm25, gazetteer
+from qa.polarity import contradiction
 from qa.bm25 import Clause
 from qa.entities import Entity
 from qa.index import analyzer
@@ -51,6 +52,7 @@ class Hit:
     context: str = ""  # the sentences before, which pronouns and "the president" refer back to
     missing: tuple[str, ...] = ()  # places the question names that neither holds
     anchored: bool = True  # the sentence itself holds a question word that is not a place
+    contradiction: str = ""  # why the sentence says the opposite of the question ("negation"), if it does
 
 
 @functools.cache
@@ -291,5 +293,8 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         place_words = {t.keyword for t in terms if t.place}
         anchored = len(place_words) == len(terms) or any(m.term not in place_words for m in matched)
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
-        hits.append(Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, " ".join(context), missing, anchored))
+        opposite = contradiction(question.text, text)
+        hits.append(
+            Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, " ".join(context), missing, anchored, opposite)
+        )
     return hits
