@@ -96,6 +96,7 @@ def question_word(question: str) -> str:
 _PIPELINE = None
 _SENTENCES = None
 _BASELINE = False
+_STRICT = False
 _ANALYZER = None
 
 
@@ -111,13 +112,13 @@ def freeze_index() -> None:
     qa.index.STALE_CHECK_INTERVAL = float("inf")
 
 
-def _init_worker(corpus_dir: str, index_dir: str, baseline: bool = False) -> None:
-    global _PIPELINE, _SENTENCES, _BASELINE, _ANALYZER
+def _init_worker(corpus_dir: str, index_dir: str, baseline: bool = False, strict: bool = False) -> None:
+    global _PIPELINE, _SENTENCES, _BASELINE, _ANALYZER, _STRICT
     from qa.index import analyzer
     from qa.pipeline import Pipeline
 
     freeze_index()
-    _BASELINE, _ANALYZER = baseline, analyzer()
+    _BASELINE, _ANALYZER, _STRICT = baseline, analyzer(), strict
     _PIPELINE = Pipeline(corpus_dir, index_dir)
     _SENTENCES = DocumentSentences(corpus_dir)
 
@@ -126,7 +127,7 @@ def answer_one(question: SquadQuestion) -> dict:
     """Ask one question of its own article and score the top answer."""
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
-        result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id)
+        result = _PIPELINE.ask(question.question, top_k=1, doc=question.doc_id, strict=_STRICT)
     except Exception as exc:  # one failing question must not end a long run: count it
         return _error_record(question, exc)
     latency = (time.perf_counter() - started) * 1000
@@ -212,10 +213,10 @@ def _answer_chunk(chunk: list[SquadQuestion]) -> list[dict]:
     return [answer_one(q) for q in chunk]
 
 
-def answer_all(questions, corpus_dir, index_dir, jobs: int, progress, baseline: bool = False) -> list[dict]:
+def answer_all(questions, corpus_dir, index_dir, jobs: int, progress, baseline: bool = False, strict: bool = False) -> list[dict]:
     """Answer every question, in this process or in `jobs` forked processes."""
     if jobs <= 1:
-        _init_worker(str(corpus_dir), str(index_dir), baseline)
+        _init_worker(str(corpus_dir), str(index_dir), baseline, strict)
         records = []
         for n, question in enumerate(questions, start=1):
             records.append(answer_one(question))
@@ -227,7 +228,7 @@ def answer_all(questions, corpus_dir, index_dir, jobs: int, progress, baseline: 
     chunks = [questions[i:i + 50] for i in range(0, len(questions), 50)]
     records = []
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(corpus_dir), str(index_dir), baseline)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(corpus_dir), str(index_dir), baseline, strict)) as pool:
         for part in pool.imap(_answer_chunk, chunks):
             records.extend(part)
             if progress and (len(records) % 500 < 50 or len(records) == len(questions)):
@@ -561,7 +562,7 @@ def run(args, workdir: Path) -> dict:
     del pipeline
 
     started = time.perf_counter()
-    records = answer_all(questions, corpus_dir, index_dir, args.jobs, None if args.quiet else _progress_answer, args.baseline)
+    records = answer_all(questions, corpus_dir, index_dir, args.jobs, None if args.quiet else _progress_answer, args.baseline, args.strict)
     answer_seconds = time.perf_counter() - started
 
     report = {
@@ -573,6 +574,7 @@ def run(args, workdir: Path) -> dict:
             "questions": len(records),
             "skipped_unanswerable": skipped,
             "jobs": args.jobs,
+            "strict": bool(args.strict),
             "cpus": os.cpu_count(),
             "answer_seconds": round(answer_seconds, 2),
             "cpu_seconds": round(_cpu_seconds(), 1),
@@ -609,6 +611,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", help="keep the corpus and index in this directory (default: a temporary one)")
     parser.add_argument("--baseline", action="store_true",
                         help="also rank the article's sentences by bare BM25 (same index) and report its sentence@1/@3")
+    parser.add_argument("--strict", action="store_true",
+                        help="answer only from sentences that hold every keyword of the question (the API's strict)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if not Path(args.data).is_file():

@@ -47,6 +47,20 @@ def validate_top_k(value) -> int:
     return value
 
 
+STRICT_STRINGS = {"true": True, "1": True, "false": False, "0": False}  # strict as a query parameter
+
+
+def validate_strict(value) -> bool:
+    """Return strict as a bool (JSON true/false, or "true"/"false"/"1"/"0" in a query) or raise a 400."""
+    if value is None:
+        return False
+    if isinstance(value, str) and value in STRICT_STRINGS:
+        return STRICT_STRINGS[value]
+    if not isinstance(value, bool):
+        raise ApiError(400, "invalid_strict", "'strict' must be true or false")
+    return value
+
+
 def validate_doc(value) -> str | None:
     """Return the document filter or raise a 400 if it is not a string."""
     if value is None:
@@ -56,10 +70,10 @@ def validate_doc(value) -> str | None:
     return value
 
 
-def ask(question: str, top_k: int, doc: str | None) -> Result:
+def ask(question: str, top_k: int, doc: str | None, strict: bool = False) -> Result:
     """Run the pipeline, turning an unknown document into a 404."""
     try:
-        return pipeline().ask(question, top_k=top_k, doc=doc)
+        return pipeline().ask(question, top_k=top_k, doc=doc, strict=strict)
     except UnknownDocument:
         raise ApiError(404, "unknown_doc", f"no document with id {doc!r}") from None
 
@@ -102,6 +116,7 @@ def ask_endpoint():
         question = validate_question(args.get("q", args.get("question")))
         top_k = validate_top_k(args.get("top_k"))
         doc = validate_doc(args.get("doc"))
+        strict = validate_strict(args.get("strict"))
     else:
         if not request.is_json:
             raise ApiError(415, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
@@ -116,7 +131,8 @@ def ask_endpoint():
         question = validate_question(body.get("question"))
         top_k = validate_top_k(body.get("top_k"))
         doc = validate_doc(body.get("doc"))
-    return jsonify(result_json(ask(question, top_k, doc)))
+        strict = validate_strict(body.get("strict"))
+    return jsonify(result_json(ask(question, top_k, doc, strict)))
 
 
 @bp.get("/health")

@@ -23,7 +23,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_ask(args, pipeline: Pipeline) -> int:
     try:
-        result = pipeline.ask(args.question, top_k=args.top_k, doc=args.doc)
+        result = pipeline.ask(args.question, top_k=args.top_k, doc=args.doc, strict=args.strict)
     except UnknownDocument:
         print(f"error: no document with id {args.doc!r}", file=sys.stderr)
         return 2
@@ -74,6 +74,7 @@ def main(argv=None) -> int:
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
     ask.add_argument("--top-k", type=int, default=3, choices=range(1, 11), metavar="N", help="answers to show (1-10)")
     ask.add_argument("--doc", help="only this document")
+    ask.add_argument("--strict", action="store_true", help="only answer from a sentence holding every keyword of the question")
     index = sub.add_parser("index", help="build the index if missing or stale")
     index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
     index.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from qa.api import DEFAULT_TOP_K, MAX_QUESTION_CHARS, MAX_TOP_K
+from qa.api import DEFAULT_TOP_K, MAX_QUESTION_CHARS, MAX_TOP_K, STRICT_STRINGS
 
 bp = Blueprint("openapi", __name__)
 
@@ -25,7 +25,7 @@ TOP_K_STRING_PATTERN = "^0*(?:[1-9]|10)$"
 
 ERROR_CODES = {
     400: "missing_question, empty_question, invalid_question, question_too_long, invalid_top_k, invalid_doc, "
-    "invalid_json, invalid_body",
+    "invalid_strict, invalid_json, invalid_body",
     404: "not_found (unknown path), unknown_doc (unknown 'doc')",
     405: "method_not_allowed",
     413: "payload_too_large (a body over 64 kB)",
@@ -81,6 +81,11 @@ def spec() -> dict:
     }
     top_k_int = {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K}
     doc = {"type": "string", "minLength": 1, "description": "Only answer from this document (its id)."}
+    strict = {
+        "type": "boolean",
+        "description": "Answer only from a sentence that holds every keyword of the question, or a variant of it "
+        "(default false: half of the question's weighted keywords).",
+    }
     schemas = {
         "Error": {
             "type": "object",
@@ -111,6 +116,11 @@ def spec() -> dict:
                     "oneOf": [top_k_int, {"type": "string", "pattern": TOP_K_STRING_PATTERN}],
                 },
                 "doc": {**doc, "nullable": True},
+                "strict": {
+                    "description": strict["description"] + " JSON true or false, or one of the strings true, false, 1, 0.",
+                    "nullable": True,
+                    "oneOf": [{"type": "boolean"}, {"type": "string", "enum": sorted(STRICT_STRINGS)}],
+                },
             },
         },
         "Analysis": {
@@ -206,6 +216,7 @@ def spec() -> dict:
                     query("q", question, "The question ('question' is accepted as another name for it).", True),
                     query("top_k", top_k_int, f"How many answers at most (default {DEFAULT_TOP_K})."),
                     query("doc", doc, "Only answer from this document (its id)."),
+                    query("strict", strict, "true or false (also 1 or 0): " + strict["description"]),
                 ],
                 "responses": _ask_responses(400, 404, 500),
             },

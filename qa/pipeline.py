@@ -47,8 +47,8 @@ class Pipeline:
         rank(analysis, extract(analysis, [hit]), set(), top_k=1)
         question_terms(analysis)
 
-    def ask(self, question: str, top_k: int = 3, doc: str | None = None) -> Result:
-        """Answer a question from the corpus (or one document of it)."""
+    def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False) -> Result:
+        """Answer a question from the corpus (or one document of it); strict: only from sentences holding all of it."""
         started = time.perf_counter()
         analysis = analyze(question)
         labels = answer_labels(analysis.answer_type)
@@ -59,10 +59,10 @@ class Pipeline:
             hits = search(searcher, analysis, labels, limit=MAX_HITS, doc=doc)
         searched = time.perf_counter()
         # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
-        candidates = extract(analysis, [hit for hit in hits if admissible(hit)])
+        candidates = extract(analysis, [hit for hit in hits if admissible(hit, strict)])
         # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
         question_stems = {s for t in question_terms(analysis) for s in t.stems}
-        answers = rank(analysis, candidates, question_stems, top_k=top_k)
+        answers = rank(analysis, candidates, question_stems, top_k=top_k, strict=strict)
         done = time.perf_counter()
         timings = {
             "analyze_ms": round((retrieved - started) * 1000, 2),

@@ -117,14 +117,19 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
     return {k: round(v, 4) for k, v in parts.items()}
 
 
-def admissible(hit) -> bool:
-    """Tell whether a sentence may answer at all: it covers the question, the places it names, and agrees."""
-    if hit.coverage < MIN_COVERAGE or not hit.anchored or hit.contradiction:
+def admissible(hit, strict: bool = False) -> bool:
+    """Tell whether a sentence may answer at all: it covers the question, the places it names, and agrees.
+
+    Strict: the sentence itself holds every keyword of the question (or a variant of it).
+    """
+    if hit.coverage < MIN_COVERAGE or not hit.anchored or hit.contradiction or (strict and hit.unmatched):
         return False  # the sentence is not about what the question asks
     return not (hit.missing and hit.coverage < MISSING_PLACE_COVERAGE)  # nor about the place it names
 
 
-def rank(question: Question, candidates: list[Candidate], question_stems: set[str], top_k: int = 3) -> list[Answer]:
+def rank(
+    question: Question, candidates: list[Candidate], question_stems: set[str], top_k: int = 3, strict: bool = False
+) -> list[Answer]:
     """Return the best answers, merged by text, or none when nothing scores high enough."""
     if not candidates:
         return []
@@ -132,7 +137,7 @@ def rank(question: Question, candidates: list[Candidate], question_stems: set[st
     asked_places = place_names(question.normalized)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
-        if not admissible(candidate.hit):
+        if not admissible(candidate.hit, strict):
             continue
         if repeats_question(candidate, question_stems, asked_places):
             continue

@@ -53,6 +53,7 @@ class Hit:
     missing: tuple[str, ...] = ()  # places the question names that neither holds
     anchored: bool = True  # the sentence itself holds a question word that is not a place
     contradiction: str = ""  # why the sentence says the opposite of the question ("negation"), if it does
+    unmatched: tuple[str, ...] = ()  # question keywords the sentence itself holds neither as words nor variants
 
 
 @functools.cache
@@ -186,7 +187,7 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
 
 
 def _coverage(text: str, context: tuple[str, ...], terms: tuple[Term, ...], idf: dict[str, float], optional=frozenset()):
-    """Return the IDF-weighted share of the question's terms a sentence holds, and where.
+    """Return the IDF-weighted share of the question's terms a sentence holds, where, and which it lacks.
 
     A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
     news sentences lean on them ("The president, X, ..." after "the Chilean president").
@@ -200,7 +201,7 @@ def _coverage(text: str, context: tuple[str, ...], terms: tuple[Term, ...], idf:
     # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
     exact = {s for term in terms if set(term.stems) <= stems for s in term.stems}
     covered = 0.0
-    matched = []
+    matched, unmatched = [], []
     for term in terms:
         weight = idf.get(term.keyword, 1.0) / total
         found = _matches(term, stems)
@@ -210,9 +211,12 @@ def _coverage(text: str, context: tuple[str, ...], terms: tuple[Term, ...], idf:
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)
             matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in found_tokens if stem_ in wanted)
-        elif _matches(term, context_stems):
-            covered += weight * CONTEXT_WEIGHT
-    return min(1.0, covered), tuple(sorted(set(matched)))
+        else:
+            if term.keyword not in optional:
+                unmatched.append(term.keyword)
+            if _matches(term, context_stems):
+                covered += weight * CONTEXT_WEIGHT
+    return min(1.0, covered), tuple(sorted(set(matched))), tuple(unmatched)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -286,7 +290,7 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         result = _stored(searcher, docnum)
         text = result["text"]
         context = _context(searcher, docnum, result["doc"], result["paragraph"])
-        coverage, matched = _coverage(text, context, terms, idf, optional)
+        coverage, matched, unmatched = _coverage(text, context, terms, idf, optional)
         # Sentence by sentence: each one's places and stems are cached, a joined text's would not be.
         missing = tuple(sorted(asked_places.difference(places(text), *map(places, context)))) if asked_places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
@@ -295,6 +299,6 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
         entities = tuple(Entity.from_json(text, row) for row in result.get("entities", []))
         opposite = contradiction(question.text, text)
         hits.append(
-            Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, " ".join(context), missing, anchored, opposite)
+            Hit(result["doc"], result["index"], text, score, rank, coverage, matched, entities, " ".join(context), missing, anchored, opposite, unmatched)
         )
     return hits

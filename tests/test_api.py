@@ -74,6 +74,9 @@ def test_documents_lists_ids_and_sentence_counts(client):
         ({"question": "who?", "top_k": True}, 400, "invalid_top_k"),
         ({"question": "who?", "top_k": 2.5}, 400, "invalid_top_k"),
         ({"question": "who?", "doc": 7}, 400, "invalid_doc"),
+        ({"question": "who?", "strict": "yes"}, 400, "invalid_strict"),
+        ({"question": "who?", "strict": 1}, 400, "invalid_strict"),
+        ({"question": "who?", "strict": [True]}, 400, "invalid_strict"),
         ({"question": "who?", "doc": "no-such-doc"}, 404, "unknown_doc"),
     ],
 )
