@@ -12,6 +12,7 @@ from qa.question import Question, analyze
 from qa.ranking import Answer, admissible, rank
 from qa.entities import annotate_sentence
 from qa.retrieval import Hit, question_terms, search
+from qa.text import stem
 
 MAX_HITS = 10
 
@@ -62,6 +63,8 @@ class Pipeline:
         candidates = extract(analysis, [hit for hit in hits if admissible(hit, strict)])
         # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
         question_stems = {s for t in question_terms(analysis) for s in t.stems}
+        # "What language ...?" is not answered by "language" either: the focus is the question's too.
+        question_stems |= {stem(w) for w in (analysis.focus or "").split()}
         answers = rank(analysis, candidates, question_stems, top_k=top_k, strict=strict)
         done = time.perf_counter()
         timings = {
