@@ -35,17 +35,19 @@ def _read_examples(path: Path, mtime: int) -> tuple[str, ...]:
 def index():
     """Render the form, and the answers when a question was asked."""
     question = request.args.get("q", "")
+    strict = request.args.get("strict") == "1"  # the checkbox: present or not, nothing else to validate
     result, error = None, None
     if question.strip():
         try:
             if len(question) > MAX_QUESTION_CHARS:
                 raise ApiError(400, "question_too_long", f"The question must be at most {MAX_QUESTION_CHARS} characters.")
-            result = ask(question, top_k=3, doc=None)
+            result = ask(question, top_k=3, doc=None, strict=strict)
         except ApiError as exc:
             error = exc.message
     return render_template(
         "index.html",
         question=question,
+        strict=strict,
         result=result,
         error=error,
         examples=examples(current_app.extensions["qa"].index.corpus_dir),

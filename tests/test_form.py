@@ -41,3 +41,16 @@ def test_example_questions_come_from_the_corpus_and_may_be_absent(tmp_path):
     (corpus / "examples.questions").write_text("# a comment\nWhere does Alice Walker live?\n", encoding="utf-8")
     page = client.get("/").get_data(as_text=True)
     assert "Where does Alice Walker live?" in page and "a comment" not in page
+
+
+def test_form_strict_checkbox_is_passed_on_and_kept(tmp_path):
+    from app import create_app
+    from tests.conftest import make_corpus
+
+    corpus = make_corpus(tmp_path, town="The mayor of Elmford, Jane Doe, opened the bridge in 1998.")
+    client = create_app({"CORPUS_DIR": str(corpus), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    question = "When did the mayor of Elmford open the old bridge?"  # "old" is not in the sentence
+    assert "<mark>1998</mark>" in client.get("/", query_string={"q": question}).get_data(as_text=True)
+    page = client.get("/", query_string={"q": question, "strict": "1"}).get_data(as_text=True)
+    assert 'id="no-answer"' in page
+    assert 'name="strict" value="1" checked' in page
