@@ -41,9 +41,12 @@ def answer_labels_table() -> dict:
     return load_table("answer_types.toml")
 
 
-def answer_labels(answer_type: str) -> dict[str, float]:
-    """Return the labels that answer a UIUC type, with how well each fits."""
+def answer_labels(answer_type: str, rule: str | None = None) -> dict[str, float]:
+    """Return the labels that answer a UIUC type (or the question rule that chose it), with how well each fits."""
     table = answer_labels_table()
+    own = table.get("rule", {}).get(rule)
+    if own is not None:
+        return dict(own)
     fine = table.get("fine", {}).get(answer_type)
     if fine is not None:
         return dict(fine)
@@ -346,6 +349,8 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         # The focus may head the phrase or one of its conjuncts ("local [meals] and drinks").
         stems_in = [stem(w.lower()) for w in words]
         conjunct = any(st in focus for st, nxt in zip(stems_in, words[1:]) if nxt.lower() in ("and", "or", "&"))
+        if focus and all(st in focus for st in stems_in):
+            continue  # the question's own noun alone ("what award": "[the award]") names no answer
         role = _role_in_clause(question, hit, start, end, asked)
         if kind:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-kind", 1.0, labels[NP], hit))
@@ -394,7 +399,7 @@ def sites(hit: Hit, weight: float) -> list[Candidate]:
     return found
 
 
-QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE"})
+QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "SHARE", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE"})
 COUNTED_SHARE = 0.5  # how much of a quantity's confidence comes from what it counts
 COUNTED_WORDS = 4
 
@@ -404,6 +409,23 @@ def counted_fit(text: str, end: int, stems: frozenset[str]) -> float:
     after = re.split(r"[,;:.()\u2014\u201c\u201d\"]", text[end : end + 60])[0]
     words = {stem(w.lower()) for w in re.findall(r"\w+", after)[:COUNTED_WORDS]}
     return min(1.0, len(words & stems) / 2)
+
+
+# "When did the war end": the later date of a range ("(1610\u20131650)", "between 1610 and 1650").
+ENDING_QUESTION = re.compile(r"\b(?:end|ended|ends|die|died|dies|death|finish|finished|complete|completed|stop|stopped|conclude|concluded|abolish|abolished|until|collapse|collapsed|fall|fell)\b")
+RANGE_FIRST = re.compile(r"\s?(?:[\u2013-]|to|and|until)\s?\d")
+RANGE_SECOND = re.compile(r"\d\s?(?:[\u2013-]|to|and|until)\s?$")
+OFF_END = 0.6  # confidence factor of the wrong end of a range
+
+
+def range_end_fit(text: str, start: int, end: int, question: str) -> float:
+    """Return how well a date's place in a range of dates fits the question: the end for an ending."""
+    first = bool(RANGE_FIRST.match(text, end)) and not RANGE_SECOND.search(text[max(0, start - 8) : start])
+    second = bool(RANGE_SECOND.search(text[max(0, start - 8) : start]))
+    ending = bool(ENDING_QUESTION.search(question))
+    if (ending and first) or (not ending and second):
+        return OFF_END
+    return 1.0
 
 
 FOCUS_TYPE = 0.8  # type fit of a noun phrase headed by the question's focus ("what *territories*")
@@ -465,7 +487,7 @@ def role_fit(hit: Hit, entity, question: Question, stems: frozenset[str]) -> flo
 
 def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
-    labels = answer_labels(question.answer_type)
+    labels = answer_labels(question.answer_type, question.rule)
     stems = question_word_stems(question)
     asks_holder = bool(HOLDER_QUESTION.match(question.normalized)) and bool(titles_in(question.normalized))
     counted = stems | (_word_variants(question.focus) if question.focus else frozenset())
@@ -481,6 +503,8 @@ def extract(question: Question, hits: list[Hit]) -> list[Candidate]:
                     weight *= NOT_LOCATIVE  # "based in [Paris]" answers where; "an expert on [Africa]" less so
                 if asks_holder and e.label in ("PERSON", "PROPER") and not holds_title(hit, e, question):
                     continue  # "who is the prime minister": never someone the document never calls one
+                if e.label == "DATE":
+                    confidence *= range_end_fit(hit.text, e.start, e.end, question.normalized)
                 if e.label == "PERSON":
                     # A person answers "who is the Chilean president" when the sentence says so.
                     confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, question, stems)

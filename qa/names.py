@@ -14,6 +14,7 @@ TITLES = "words/titles.txt"
 ORG_WORDS = "words/org_words.txt"
 GROUP_NOUNS = "words/group_nouns.txt"
 DIRECTIONS = "words/directions.txt"
+THING_WORDS = "words/thing_words.txt"
 TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
 # Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
 CONNECTORS = frozenset("of de da del di du la le van von der bin al el y and for".split())
@@ -148,6 +149,20 @@ def _split_title(words: list[str]) -> int:
     return max(best, n)
 
 
+@functools.cache
+def _thing_words() -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {"head": set(), "lead": set()}
+    for entry in read_lines(THING_WORDS):
+        kinds.setdefault(entry[-1][0], set()).update(alt.lower() for alt in entry[0])
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _names_thing(words: list[str]) -> bool:
+    """Tell whether a run names a place, building, event or prize by its first or last word ("Fort X", "X Stadium")."""
+    kinds = _thing_words()
+    return len(words) > 1 and (words[-1].lower() in kinds["head"] or words[0].lower() in kinds["lead"])
+
+
 def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
     orgs = _org_words()
     phrase = " ".join(w.lower() for w in words)
@@ -170,6 +185,8 @@ def _classify(words: list[str], has_title: bool) -> tuple[str, str, float]:
         return "ORG", "name-with-place", 0.6
     if all(w.isupper() for w in words) and len(words) == 1 and len(words[0]) <= 6:
         return "ORG", "name-acronym", 0.6
+    if _names_thing(words):
+        return "PROPER", "name-thing", 0.5
     initials = any(re.fullmatch(r"[A-Z]\.", w) for w in words[1:-1])
     if 2 <= len(words) <= 4 and not any(w in CONNECTORS for w in words):
         return "PERSON", "name-initial" if initials else "name-two-words", 0.8 if initials else 0.6

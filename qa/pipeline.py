@@ -52,7 +52,7 @@ class Pipeline:
         """Answer a question from the corpus (or one document of it); strict: only from sentences holding all of it."""
         started = time.perf_counter()
         analysis = analyze(question)
-        labels = answer_labels(analysis.answer_type)
+        labels = answer_labels(analysis.answer_type, analysis.rule)
         with self.index.searcher() as (searcher, manifest):
             if doc is not None and doc not in manifest.documents:
                 raise UnknownDocument(doc)

@@ -25,7 +25,7 @@ MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
 PROXIMITY_SCALE = 25.0  # characters at which closeness halves; it falls fast beyond
 CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s|;\s|\s\u2014\s")
 CLAUSE_GAP = 30  # characters a clause break adds to a distance
-QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "DISTANCE", "WEIGHT", "SIZE"})
+QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "SHARE", "DISTANCE", "WEIGHT", "SIZE"})
 QUANTITY_GAP = 10
 
 

@@ -46,3 +46,10 @@ def test_a_title_with_only_a_place_after_of_names_nobody():
     found = labels("The President of France and the Secretary of State of Peru spoke.")
     assert ("France", "COUNTRY") in found
     assert not any(label == "PERSON" for _, label in found)
+
+
+def test_a_building_or_battle_is_no_person():
+    found = labels("Tom Reyes scored at Harbour Stadium before the Siege Redmoor began.")
+    assert ("Tom Reyes", "PERSON") in found
+    assert ("Harbour Stadium", "PERSON") not in found
+    assert ("Siege Redmoor", "PERSON") not in found

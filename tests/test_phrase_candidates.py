@@ -2,7 +2,7 @@
 
 import re
 
-from qa.extraction import NP, SITE, answer_slot, chunk_confidence, phrases, sites
+from qa.extraction import NP, SITE, answer_labels, answer_slot, chunk_confidence, phrases, range_end_fit, sites
 from qa.question import analyze
 from qa.retrieval import Hit, Match
 
@@ -58,3 +58,22 @@ def test_a_capitalised_phrase_after_a_locative_preposition_is_a_site():
     assert set(found) == {"Harbour View Hotel", "University of Lakeside"}
     assert all(c.label == SITE and c.rule == "site-after-preposition" for c in found.values())
     assert not sites(hit("Then Maria said that Tom left.", "left"), 0.9)
+
+
+def test_the_questions_own_noun_alone_is_no_answer():
+    found = candidates("What award did the baker win?", "The baker won the award, the Golden Whisk, in spring.", "baker", "won=win")
+    assert "award" not in found
+    assert "Golden Whisk" in found
+
+
+def test_an_ending_takes_the_later_date_of_a_range():
+    text = "The weaver Anna Brill (1190\u20131247) founded the guild."
+    first, second = text.index("1190"), text.index("1247")
+    assert range_end_fit(text, second, second + 4, "when did anna brill die") > range_end_fit(text, first, first + 4, "when did anna brill die")
+    assert range_end_fit(text, first, first + 4, "when was anna brill born") > range_end_fit(text, second, second + 4, "when was anna brill born")
+
+
+def test_a_question_rule_may_have_labels_of_its_own():
+    assert "PERCENT" in answer_labels(analyze("How much of the lake freezes?").answer_type, analyze("How much of the lake freezes?").rule)
+    assert "WEIGHT" in answer_labels("NUM:count", "how-much-amount")
+    assert answer_labels("NUM:count") == {"NUMBER": 1.0}
