@@ -15,8 +15,10 @@ from qa.roles import title_words
 from qa.rules import read_words
 from qa.text import stem
 
-# How much each signal weighs in the final score (they add up to 1).
-WEIGHTS = {"coverage": 0.30, "retrieval": 0.15, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
+# How much each signal weighs in the final score (they add up to 1). Retrieval weighs as much as
+# type and more than coverage: the search score (every keyword, its rarity, variants, expected
+# labels) picks the answer's sentence more often than a well-typed candidate in a weaker one does.
+WEIGHTS = {"coverage": 0.20, "retrieval": 0.25, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 MIN_PROXIMITY = 0.03  # an answer within about a hundred characters of the question's words
 MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ TYPE_BOOST = 0.8
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
 CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the sentences before
 CONTEXT_SENTENCES = 3  # how far back in its paragraph a sentence's context reaches
+EXACT_BOOST = 0.2  # search score gained by a sentence using all the question's keywords in their own form
+EXACT_POOL = 3  # the search reranks this many times the hits it returns
 
 
 @dataclass(frozen=True, order=True)
@@ -230,6 +233,25 @@ def place_names(text: str) -> frozenset[str]:
     return frozenset(m.place.name if m.place.kind != "DEMONYM" else m.place.country for m in gazetteer.find_places(text))
 
 
+def exact_share(text: str, keywords: tuple[str, ...]) -> float:
+    """Return the share of the keywords a text uses word for word (a stem or synonym match does not count)."""
+    if not keywords:
+        return 0.0
+    words = set(re.findall(r"\w+", text.lower()))
+    return sum(all(w in words for w in k.lower().split()) for k in keywords) / len(keywords)
+
+
+def _rerank(searcher, best: list[tuple[float, int]], keywords: tuple[str, ...], limit: int) -> list[tuple[float, int]]:
+    """Raise the sentences that use the question's own word forms, and keep the best limit.
+
+    Stems conflate words ("organ" and "organization" share one): a sentence
+    with the question's own form is likelier about the same thing.
+    """
+    scored = [(score * (1 + EXACT_BOOST * exact_share(_stored(searcher, docnum)["text"], keywords)), docnum) for score, docnum in best]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return scored[:limit]
+
+
 def _context(searcher, docnum: int, doc: str, paragraph: int) -> tuple[str, ...]:
     """Return the sentences before a sentence in its paragraph, or the one before it.
 
@@ -284,7 +306,8 @@ def search(searcher, question: Question, labels: dict[str, float], limit: int = 
     optional = {t.keyword for t in terms if stem(t.keyword) in focus}
     allowed = bm25.docs_of(searcher, "doc", doc) if doc else None
     weighting = searcher.weighting
-    best = bm25.top(searcher, clauses, boosts, limit, weighting.B, weighting.K1, allowed)
+    best = bm25.top(searcher, clauses, boosts, limit * EXACT_POOL, weighting.B, weighting.K1, allowed)
+    best = _rerank(searcher, best, tuple(t.keyword for t in terms), limit)
     hits = []
     for rank, (score, docnum) in enumerate(best):
         result = _stored(searcher, docnum)
