@@ -290,6 +290,38 @@ def in_slot(hit: Hit, start: int, end: int, slot: tuple[str, str] | None) -> boo
     return False
 
 
+OF_LINK = re.compile(r"\s+of\s+")
+# Like a chunk, a complement never runs across a dash, comma or quote.
+CHUNK_CUT = re.compile(r"\s*[\u2014,;:\u201c\u201d\"()]")
+
+
+def of_complement(hit: Hit, end: int, spans: tuple[tuple[int, int], ...], asked: frozenset[str]) -> int:
+    """Return where a phrase ends with its "of" complement ("an invasion [of the north]").
+
+    A complement holding the question's words stays out: the question already names it.
+    """
+    link = OF_LINK.match(hit.text, end)
+    following = link and next((e for s, e in spans if s == link.end()), None)
+    if not following:
+        return end
+    cut = CHUNK_CUT.search(hit.text, link.end(), following)
+    following = cut.start() if cut else following
+    words = [(link.end() + m.start(), link.end() + m.end(), m.group()) for m in re.finditer(r"\S+", hit.text[link.end() : following])]
+    if not words or any(_is_question_word(hit, *w, asked) for w in words):
+        return end
+    return following
+
+
+# "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
+NAMING_QUESTION = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\b")
+NAMED_BEFORE = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\s+[\u201c\"']?$")
+
+
+def named_here(hit: Hit, start: int, question: Question) -> bool:
+    """Tell whether a naming question's answer may be this phrase: the sentence names something with it."""
+    return bool(NAMING_QUESTION.search(question.normalized) and NAMED_BEFORE.search(hit.text[max(0, start - 30) : start]))
+
+
 def chunk_confidence(words: list[str], start: int) -> float:
     """Return how likely a bare noun phrase answers: names and longer phrases more than one common word."""
     confidence = 0.5
@@ -306,7 +338,8 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
     focus = _word_variants(question.focus) if question.focus else frozenset()
     asked = frozenset(stem(w) for w in question.keywords)
     slot = answer_slot(question.normalized, question.verbs)
-    for start, end in noun_phrases(hit.text):
+    spans = noun_phrases(hit.text)
+    for start, end in spans:
         text = hit.text[start:end]
         # A chunk never runs across a dash, comma or quote.
         lead = len(text) - len(text.lstrip("\u201c\u201d\"'( "))
@@ -351,11 +384,16 @@ def phrases(hit: Hit, labels: dict[str, float], question: Question, stems: froze
         conjunct = any(st in focus for st, nxt in zip(stems_in, words[1:]) if nxt.lower() in ("and", "or", "&"))
         if focus and all(st in focus for st in stems_in):
             continue  # the question's own noun alone ("what award": "[the award]") names no answer
+        if inner is None and not kind and not headed and end == head_end:
+            end = of_complement(hit, end, spans, asked)
+            trimmed, words = hit.text[start:end], hit.text[start:end].split()
         role = _role_in_clause(question, hit, start, end, asked)
         if kind:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-kind", 1.0, labels[NP], hit))
         elif headed:
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-question-head", 0.4, labels[NP], hit))
+        elif named_here(hit, start, question):
+            found.append(Candidate(trimmed, start, end, NP, "noun-phrase-named", 1.0, max(labels[NP], FOCUS_TYPE), hit))
         elif focus and (stems_in[-1] in focus or conjunct):
             found.append(Candidate(trimmed, start, end, NP, "noun-phrase-focus", 0.9, max(labels[NP], FOCUS_TYPE), hit))
         elif role == "subject":

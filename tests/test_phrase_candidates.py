@@ -77,3 +77,17 @@ def test_a_question_rule_may_have_labels_of_its_own():
     assert "PERCENT" in answer_labels(analyze("How much of the lake freezes?").answer_type, analyze("How much of the lake freezes?").rule)
     assert "WEIGHT" in answer_labels("NUM:count", "how-much-amount")
     assert answer_labels("NUM:count") == {"NUMBER": 1.0}
+
+
+def test_a_phrase_keeps_its_of_complement_unless_the_question_names_it():
+    found = candidates("What did the duke plan?", "The duke planned an invasion of the northern isles in spring.", "duke", "planned=plan")
+    assert "invasion of the northern isles" in found and "invasion" not in found
+    found = candidates("What did the duke plan for the isles?", "The duke planned an invasion of the isles in spring.", "duke", "planned=plan", "isles")
+    assert "invasion" in found and "invasion of the isles" not in found
+
+
+def test_a_naming_question_prefers_the_name_the_sentence_gives():
+    found = candidates("What was the old ferry called?", "The old ferry, known as Grey Heron, carried the mail.", "old", "ferry", "called")
+    assert found.get("Grey Heron") == "noun-phrase-named"
+    found = candidates("What did the old ferry carry?", "The old ferry, known as Grey Heron, carried the mail.", "ferry", "carried=carry")
+    assert found.get("Grey Heron") != "noun-phrase-named"  # not a naming question
