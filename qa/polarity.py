@@ -41,6 +41,17 @@ def negated(words: list[str]) -> bool:
     return any(w in negation_words() or w.endswith("n't") for w in words)
 
 
+@functools.lru_cache(maxsize=1024)
+def _asks(question: str) -> tuple[bool, tuple[str, ...]]:
+    """Return whether a question is negated and the words of it that have an opposite, once a question."""
+    asked = _words(question)
+    table = antonyms()
+    # "how long" asks for a length; it claims nothing long.
+    claims = [word for previous, word in zip(["", *asked], asked) if word in table and previous != "how"]
+    # "north and south": a question naming both sides claims neither.
+    return negated(asked), tuple(word for word in claims if not table[word] & set(asked))
+
+
 def contradiction(question: str, sentence: str) -> str:
     """Return why a sentence cannot answer a question ("negation", "antonym before/after"), or ''.
 
@@ -49,18 +60,15 @@ def contradiction(question: str, sentence: str) -> str:
     the sentence say something else. A sentence's own negation is not
     checked: it is as often about another clause as about the question's.
     """
-    asked, said = _words(question), _words(sentence)
-    if negated(asked) and not negated(said):
+    negative, claims = _asks(question)
+    if not negative and not claims:
+        return ""  # most questions: the sentence need not be read
+    said = _words(sentence)
+    if negative and not negated(said):
         return "negation"
-    table = antonyms()
-    # "how long" asks for a length; it claims nothing long.
-    claims = [word for previous, word in zip(["", *asked], asked) if word in table and previous != "how"]
-    if not claims:
-        return ""
     said_words, said_stems = set(said), {stem(w) for w in said}
+    table = antonyms()
     for word in claims:
-        if table[word] & set(asked):
-            continue  # "north and south": a question naming both sides claims neither
         opposite = table[word] & said_words
         if opposite and stem(word) not in said_stems:
             return f"antonym {word}/{min(opposite)}"
