@@ -42,13 +42,21 @@ def rules_path(name: str) -> Path:
 
 @functools.cache
 def read_lines(name: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Read a list file: one entry a line, fields split on ' | ', alternatives on ', '.
+    """Read a list file under rules/ (see parse_lines)."""
+    return parse_lines(rules_path(name).read_text(encoding="utf-8"))
+
+
+def parse_lines(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Parse a list file: one entry a line, fields split on ' | ', alternatives on ', '.
 
     A `#` at the start of a line makes it a comment; inline `#` is kept only
     when it is not preceded by a space (so `C#` survives).
+
+    >>> parse_lines("km, kilometre | dist")
+    ((('km', 'kilometre'), ('dist',)),)
     """
     entries = []
-    for raw in rules_path(name).read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -91,8 +99,8 @@ def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0)
     return FRAGMENT_REF.sub(sub, pattern)
 
 
-def load_fragments(data: dict, source: str) -> dict[str, str]:
-    """Collect `[fragments]` strings and `[lists]` word-list files into fragments."""
+def load_fragments(data: dict, source: str, root: Path | None = None) -> dict[str, str]:
+    """Collect `[fragments]` strings and `[lists]` word-list files (under root, default rules/) into fragments."""
     fragments = dict(data.get("fragments", {}))
     for name, spec in data.get("lists", {}).items():
         if name in fragments:
@@ -103,7 +111,7 @@ def load_fragments(data: dict, source: str) -> dict[str, str]:
             # "words/units.txt:dist" keeps the entries whose last field names that kind.
             file, _, kind = file.partition(":")
             try:
-                entries = read_lines(file)
+                entries = read_lines(file) if root is None else parse_lines((Path(root) / file).read_text(encoding="utf-8"))
             except FileNotFoundError as exc:
                 raise RuleError(f"{source}: list '{name}': no file rules/{file}") from exc
             kept = [e for e in entries if not kind or kind in e[-1]]
@@ -126,12 +134,19 @@ def load_rules(
 
 @functools.cache
 def _load_rules(name, required, optional, flags) -> tuple[Rule, ...]:
+    return parse_rule_file(RULES_DIR, name, required, optional, flags)
+
+
+def parse_rule_file(
+    root: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...] = (), flags: int = re.IGNORECASE
+) -> tuple[Rule, ...]:
+    """Load `[[rule]]` tables from the TOML file root/name, validated and compiled (no cache)."""
     source = f"rules/{name}"
     try:
-        data = tomllib.loads(rules_path(name).read_text(encoding="utf-8"))
+        data = tomllib.loads((Path(root) / name).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: {exc}") from exc
-    fragments = load_fragments(data, source)
+    fragments = load_fragments(data, source, root)
     allowed = {"name", "pattern", "examples", "counterexamples", *required, *optional}
     seen: set[str] = set()
     rules = []
