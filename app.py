@@ -6,24 +6,30 @@ from pathlib import Path
 
 from flask import Flask
 
-from qa import api, errors, form, openapi
+from qa import api, config, errors, form, openapi
 from qa.pipeline import Pipeline
 
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # a question is at most 500 characters: 64 kB of JSON is plenty
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create the Flask application; config may set CORPUS_DIR and INDEX_DIR."""
+def create_app(overrides: dict | None = None) -> Flask:
+    """Create the Flask application: configured by defaults, then QA_* environment variables, then overrides."""
     app = Flask(__name__)
-    app.config.update(CORPUS_DIR="corpus", INDEX_DIR="index", MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
-    if config:
-        app.config.update(config)
+    app.config.update(config.DEFAULTS, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    app.config.update(config.from_environment())
+    if overrides:
+        app.config.update(overrides)
     app.json.sort_keys = False
     root = Path(app.root_path)
-    corpus_dir = root / app.config["CORPUS_DIR"]
-    index_dir = root / app.config["INDEX_DIR"]
-    app.extensions["qa"] = pipeline = Pipeline(corpus_dir, index_dir)
-    pipeline.warm()  # before gunicorn --preload forks: the workers share the compiled rules
+    rules_dir = app.config["RULES_DIR"]
+    pipeline = Pipeline(
+        root / app.config["CORPUS_DIR"],
+        root / app.config["INDEX_DIR"],
+        root / rules_dir if rules_dir else None,
+        refresh_interval=app.config["REFRESH_SECONDS"],
+    )
+    app.extensions["qa"] = pipeline
+    pipeline.warm()  # before gunicorn --preload forks: the workers share the loaded rules
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(form.bp)

@@ -138,12 +138,12 @@ def ask_endpoint():
 @bp.get("/health")
 def health():
     """Report that the service answers, with the size of its index."""
-    manifest = pipeline().index.manifest
+    manifest = pipeline().service.snapshot().manifest
     return jsonify({"status": "ok", "documents": len(manifest.documents), "sentences": manifest.sentences})
 
 
 @bp.get("/documents")
 def documents():
     """List the indexed documents with their sentence counts."""
-    manifest = pipeline().index.manifest
+    manifest = pipeline().service.snapshot().manifest
     return jsonify([{"id": doc, "sentences": n} for doc, n in sorted(manifest.documents.items())])

@@ -20,20 +20,11 @@ import threading
 import weakref
 from array import array
 from collections import OrderedDict
-from dataclasses import dataclass
-
 from whoosh.scoring import bm25
 
+from qa.store import Clause
+
 MAX_CACHED_POSTINGS = 1_000_000  # per reader: about 16 MB of arrays
-
-
-@dataclass(frozen=True)
-class Clause:
-    """Terms of one field that must all occur, consecutively when several (a phrase), with a boost."""
-
-    field: str
-    terms: tuple[str, ...]
-    boost: float = 1.0
 
 
 class _TermCache:
@@ -176,15 +167,16 @@ def _boost_table(searcher, reader, field: str, term: str, B: float, K1: float) -
 
 
 def docs_of(searcher, field: str, term: str) -> frozenset[int]:
-    """Return the global numbers of the documents holding a term (a document id, say)."""
+    """Return the global numbers of the live documents holding a term (a document id, say)."""
     found = set()
     for reader, offset in searcher.reader().leaf_readers():
-        ids, _, _ = term_scores(searcher, reader, field, term, 0.75, 1.2)
+        # Any B and K1: only the document numbers are used, and the scores are cached under these.
+        ids, _, _ = term_scores(searcher, reader, field, term, searcher.weighting.B, searcher.weighting.K1)
         found.update(d + offset for d in ids)
     return frozenset(found)
 
 
-def top(searcher, clauses: list[Clause], boosts: list[Clause], limit: int, B: float, K1: float, allowed=None) -> list[tuple[float, int]]:
+def top(searcher, clauses, boosts, limit: int, B: float, K1: float, allowed=None) -> list[tuple[float, int]]:
     """Return the best (score, docnum): the sum of the matching clauses, plus the boosts of those documents.
 
     The same as Whoosh's AndMaybe(Or(clauses), Or(boosts)) with an optional

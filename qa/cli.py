@@ -8,6 +8,7 @@ import sys
 import time
 
 from qa.api import result_json
+from qa.config import from_environment
 from qa.evaluation import evaluate, format_table, read_suite, summarize
 from qa.pipeline import Pipeline, UnknownDocument
 
@@ -44,7 +45,7 @@ def cmd_ask(args, pipeline: Pipeline) -> int:
 
 def cmd_index(args, pipeline: Pipeline) -> int:
     started = time.perf_counter()
-    manifest = pipeline.index.ensure(rebuild=args.rebuild, progress=_progress if sys.stderr.isatty() or args.progress else None)
+    manifest = pipeline.service.ensure(rebuild=args.rebuild, progress=_progress if sys.stderr.isatty() or args.progress else None)
     for skipped in manifest.skipped:
         print(f"skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
     print(
@@ -66,8 +67,10 @@ def cmd_eval(args, pipeline: Pipeline) -> int:
 def main(argv=None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m qa", description="Rule-based question answering over news articles.")
-    parser.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
-    parser.add_argument("--index", default="index", help="index directory (default: index)")
+    environment = from_environment()
+    parser.add_argument("--corpus", default=environment.get("CORPUS_DIR", "corpus"), help="corpus directory (default: $QA_CORPUS_DIR or corpus)")
+    parser.add_argument("--index", default=environment.get("INDEX_DIR", "index"), help="index directory (default: $QA_INDEX_DIR or index)")
+    parser.add_argument("--rules", default=environment.get("RULES_DIR"), help="rules directory (default: $QA_RULES_DIR or the repository's rules/)")
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question")
     ask.add_argument("question")
@@ -82,5 +85,5 @@ def main(argv=None) -> int:
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
-    pipeline = Pipeline(args.corpus, args.index)
+    pipeline = Pipeline(args.corpus, args.index, args.rules, refresh_interval=None)  # one command: nothing to refresh
     return {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command](args, pipeline)

@@ -50,6 +50,6 @@ def index():
         strict=strict,
         result=result,
         error=error,
-        examples=examples(current_app.extensions["qa"].index.corpus_dir),
+        examples=examples(current_app.extensions["qa"].service.corpus_dir),
         max_chars=MAX_QUESTION_CHARS,
     )

@@ -1,20 +1,32 @@
-"""The question answering pipeline: analyse, retrieve, extract, rank."""
+"""The question answering pipeline: analyse, retrieve, extract, rank; each stage called once, in order.
+
+    question ──analyze──▶ Analysis ──retrieve──▶ hits ──extract──▶ candidates ──rank──▶ answers
+                 rules        │         store view        │ rules                   │ rules
+                              └──────────── every stage reads the one Analysis ───┘
+
+`Pipeline.ask` takes the service's current snapshot (a rule set and the index
+built with it) once, so a question is answered from one consistent pair even
+while the service swaps in a new one.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.extraction import answer_labels, extract
-from qa.index import SentenceIndex
-from qa.question import Question, analyze
-from qa.ranking import Answer, admissible, rank
-from qa.entities import annotate_sentence
-from qa.retrieval import Hit, question_terms, search
-from qa.text import stem
+from qa.extraction import extract
+from qa.question import Analysis, analyze
+from qa.ranking import rank
+from qa.records import Answer, Hit
+from qa.retrieval import retrieve
+from qa.rules import Rules
+from qa.service import REFRESH_INTERVAL, Service
 
-MAX_HITS = 10
+MAX_HITS = 10  # sentences retrieved per question: the answer's is among them nine times in ten
+ANALYSIS_CACHE = 4096  # questions whose analysis is remembered (per rule set): repeated questions skip the tagger
 
 
 class UnknownDocument(LookupError):
@@ -23,53 +35,64 @@ class UnknownDocument(LookupError):
 
 @dataclass
 class Result:
-    """What the pipeline found for one question, with timings per stage."""
+    """What the pipeline found for one question, with the hits it read and timings per stage."""
 
-    question: Question
+    question: Analysis
     answers: list[Answer]
+    hits: list[Hit] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
 
 class Pipeline:
-    """Answer questions over one corpus and its index."""
+    """Answer questions over one corpus, its rules and its index."""
 
-    def __init__(self, corpus_dir="corpus", index_dir="index"):
-        self.index = SentenceIndex(Path(corpus_dir), Path(index_dir))
+    def __init__(self, corpus_dir="corpus", index_dir="index", rules_dir=None, refresh_interval: float | None = REFRESH_INTERVAL):
+        """Answer over a corpus directory and an index directory; refresh_interval None: never look for changes."""
+        self.service = Service(Path(corpus_dir), Path(index_dir), rules_dir, refresh_interval)
+        self._analyses: tuple[Rules | None, OrderedDict] = (None, OrderedDict())
+        self._lock = threading.Lock()
+
+    def analyze(self, question: str, rules: Rules) -> Analysis:
+        """Return the analysis of a question under a rule set (a pure function of both: cached)."""
+        with self._lock:
+            owner, cache = self._analyses
+            if owner is not rules:
+                owner, cache = self._analyses = (rules, OrderedDict())
+            analysis = cache.get(question)
+            if analysis is not None:
+                cache.move_to_end(question)
+                return analysis
+        analysis = analyze(question, rules)
+        with self._lock:
+            if self._analyses[0] is rules:
+                cache[question] = analysis
+                if len(cache) > ANALYSIS_CACHE:
+                    cache.popitem(last=False)
+        return analysis
 
     def warm(self) -> None:
-        """Load and compile every rule, lexicon and gazetteer now rather than on the first question.
-
-        A server calls it before forking its workers, which then share the
-        compiled rules instead of each spending seconds on its first question.
-        """
-        sentence = "The president of France, Jane Doe, said on Monday that prices rose 5 percent to $20 million."
-        analysis = analyze("Who said prices rose?")
-        hit = Hit("", 0, sentence, 1.0, 0, 1.0, (), tuple(annotate_sentence(sentence)))
-        rank(analysis, extract(analysis, [hit]), set(), top_k=1)
-        question_terms(analysis)
+        """Load the rules and the tagger now rather than on the first question (before a server forks)."""
+        analyze("Who said prices rose?", self.service.rules())
 
     def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False) -> Result:
         """Answer a question from the corpus (or one document of it); strict: only from sentences holding all of it."""
         started = time.perf_counter()
-        analysis = analyze(question)
-        labels = answer_labels(analysis.answer_type, analysis.rule)
-        with self.index.searcher() as (searcher, manifest):
-            if doc is not None and doc not in manifest.documents:
+        snapshot = self.service.snapshot()
+        rules = snapshot.rules
+        analysis = self.analyze(question, rules)
+        analyzed = time.perf_counter()
+        with snapshot.store.view() as view:
+            if doc is not None and not view.has_document(doc):
                 raise UnknownDocument(doc)
-            retrieved = time.perf_counter()
-            hits = search(searcher, analysis, labels, limit=MAX_HITS, doc=doc)
+            hits = retrieve(view, analysis, rules.lexicon, limit=MAX_HITS, doc=doc, strict=strict)
         searched = time.perf_counter()
         # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
-        candidates = extract(analysis, [hit for hit in hits if admissible(hit, strict)])
-        # Synonyms of question words are fine answers ("oil" for "what fuel"); the words themselves are not.
-        question_stems = {s for t in question_terms(analysis) for s in t.stems}
-        # "What language ...?" is not answered by "language" either: the focus is the question's too.
-        question_stems |= {stem(w) for w in (analysis.focus or "").split()}
-        answers = rank(analysis, candidates, question_stems, top_k=top_k, strict=strict)
+        candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
+        answers = rank(analysis, candidates, rules, top_k=top_k)
         done = time.perf_counter()
         timings = {
-            "analyze_ms": round((retrieved - started) * 1000, 2),
-            "search_ms": round((searched - retrieved) * 1000, 2),
+            "analyze_ms": round((analyzed - started) * 1000, 2),
+            "search_ms": round((searched - analyzed) * 1000, 2),
             "extract_rank_ms": round((done - searched) * 1000, 2),
         }
-        return Result(analysis, answers, timings)
+        return Result(analysis, answers, hits, timings)

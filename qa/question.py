@@ -1,36 +1,82 @@
-"""Question analysis: expected answer type, keywords, focus and named entities."""
+"""Question analysis: everything later stages need to know about a question, worked out once.
+
+`analyze(question, rules)` returns one `Analysis`: the expected answer type and
+the labels that answer it, the keywords as index terms with their variants,
+the focus, target, places and titles the question names, where its answer
+stands relative to its verb, and what kind of question it is (a title's
+holder, a kind, a name, an ending). Retrieval, extraction and ranking read
+it and never parse the question again.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from qa import gazetteer
-from qa.rules import RuleError, load_rules, read_words
+from qa import polarity
+from qa.lexicon import Lexicon
+from qa.rules import Rules
 from qa.tagging import chunk
-from qa.text import word_spans
+from qa.text import stem, word_spans
 
-QUESTION_RULES = "questions.toml"
 WH_WORDS = frozenset("who whom whose what which when where why how".split())
 IMPERATIVES = frozenset("name list give tell identify describe explain define".split())
+AUXILIARIES = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
+FALLBACK_TYPE, FALLBACK_RULE = "ENTY:other", "no-rule"  # no question rule matched
+
+# "Who is the prime minister of X?", "What is the name of the foreign minister?": a title's holder.
+HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )?(?:name of (?:the )?)?")
+# "What kind of boats", "how were the towns described": the modifiers of the question's noun answer.
+KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
+NAMING_QUESTION = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\b")
+# "When did the war end": the later date of a range ("(1610\u20131650)", "between 1610 and 1650").
+ENDING_QUESTION = re.compile(r"\b(?:end|ended|ends|die|died|dies|death|finish|finished|complete|completed|stop|stopped|conclude|concluded|abolish|abolished|until|collapse|collapsed|fall|fell)\b")
 
 
 @dataclass(frozen=True)
-class Question:
-    """An analysed question: what it asks for and which words should find it."""
+class Term:
+    """One question keyword as index terms, with the terms of its variants."""
 
-    text: str
-    normalized: str
-    answer_type: str
-    rule: str
+    keyword: str
+    stems: tuple[str, ...]
+    variant_stems: tuple[tuple[str, ...], ...]
+    place: bool = False  # a country, city, region or nationality
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """An analysed question: what it asks for, which words find it, and how its answer stands."""
+
+    text: str  # as asked
+    normalized: str  # lower case, one space, no end punctuation
+    answer_type: str  # a UIUC label ("HUM:ind")
+    rule: str  # the question rule that chose it
+    labels: MappingProxyType  # candidate label -> how well it answers (rules/answer_types.toml)
     keywords: tuple[str, ...]
-    focus: str | None
-    target: str | None
-    entities: tuple[str, ...]
-    verbs: tuple[str, ...] = ()  # keywords the tagger reads as verbs ("pledged")
-    subject_of: str | None = None  # "what *makes up* ...": the answer is the subject of this verb
+    terms: tuple[Term, ...]  # the keywords as index terms, with their variants
+    optional: frozenset[str]  # keywords that add coverage but are not required (the focus: "which *officials*")
+    focus: str | None  # the noun that names the answer's kind ("which *country*")
+    target: str | None  # what a description question is about ("who is *Jane Smith*")
+    entities: tuple[str, ...]  # the places the question names, canonical
+    places: frozenset[str]  # the same, demonyms mapped to countries: a sentence must hold them
+    verbs: tuple[str, ...]  # keywords the tagger reads as verbs ("pledged")
+    subject_of: str | None  # "what *makes up* ...": the answer is the subject of this verb
+    slot: tuple[str, str] | None  # the question's verb and the side its answer stands on ("sell", "after")
+    titles: tuple[tuple[str, ...], ...]  # the titles the question asks about ("prime", "minister")
+    holder: bool  # asks who holds a title ("who is the prime minister of X")
+    kind: bool  # asks what kind ("what kind of boats"): the modifiers answer
+    naming: bool  # asks for a name given ("what is the lake called")
+    ending: bool  # asks for the end of something ("when did the war end")
+    keyword_stems: frozenset[str]  # stems of the keywords
+    word_stems: frozenset[str]  # stems of the keywords and their one-word variants, titles canonical
+    focus_stems: frozenset[str]  # stems of the focus and its variants
+    question_stems: frozenset[str]  # stems a candidate may not consist of: the question's terms and focus
+    place_stems: frozenset[str]  # stems of the places the question names, with their other names
+    negative: bool  # the question has a negation ("who did not attend")
+    claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
 
     @property
     def coarse_type(self) -> str:
@@ -50,25 +96,23 @@ def normalize(question: str) -> str:
     return re.sub(r"[\s?.!]+$", "", text)
 
 
-@functools.cache
-def question_rules():
-    """Return the compiled question rules, in file order (first match wins)."""
-    rules = load_rules(QUESTION_RULES, required=("answer_type",))
-    for rule in rules:
-        label = rule.get("answer_type")
-        if not re.fullmatch(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+", label):
-            raise RuleError(f"{rule.source}: rule '{rule.name}': bad answer_type {label!r}")
-    return rules
+def clean(question: str) -> str:
+    """Drop invisible format characters (zero-width spaces, direction marks) and NULs from a question.
+
+    >>> clean("How much\u200b funding?")
+    'How much funding?'
+    """
+    return "".join(ch for ch in question if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n")
 
 
-def classify(question: str):
+def classify(question: str, rules: Rules):
     """Return (answer_type, rule name, match) for a question; the first matching rule wins."""
     text = normalize(question)
-    for rule in question_rules():
+    for rule in rules.questions:
         match = rule.regex.search(text)
         if match:
             return rule.get("answer_type"), rule.name, match
-    return "ENTY:other", "no-rule", None
+    return FALLBACK_TYPE, FALLBACK_RULE, None
 
 
 def _group(match, name):
@@ -78,16 +122,16 @@ def _group(match, name):
     return value.strip() if value else None
 
 
-def keywords(question: str, skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def keywords(question: str, stopwords: frozenset[str], skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Return the content words of a question, in order, without stop words or duplicates.
 
     The word after "how" ("how *many*", "how *long*") asks for the answer's
     kind and is no keyword; nor are the words in skip (the focus noun).
 
-    >>> keywords("How many ethnic Germans live in Chile?")
+    >>> keywords("How many ethnic Germans live in Chile?", frozenset({"in"}))
     ('ethnic', 'germans', 'live', 'chile')
     """
-    stop = read_words("words/stopwords.txt") | WH_WORDS | skip
+    stop = stopwords | WH_WORDS | skip
     seen, words, previous = set(), [], ""
     for number, (start, end) in enumerate(word_spans(question)):
         word = question[start:end].lower().replace("\u2019", "'").strip("'")
@@ -103,27 +147,65 @@ def keywords(question: str, skip: frozenset[str] = frozenset()) -> tuple[str, ..
     return tuple(words)
 
 
-AUXILIARIES = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
-
-
 def _tagged(question: str) -> list[tuple[str, str]]:
     return [(word.lower(), tag) for sentence in chunk(normalize(question)) for word, tag, _, _ in sentence]
 
 
-def clean(question: str) -> str:
-    """Drop invisible format characters (zero-width spaces, direction marks) and NULs from a question.
+def answer_slot(normalized: str, verbs: tuple[str, ...]) -> tuple[str, str] | None:
+    """Return the question's verb and the side of it its answer stands on.
 
-    >>> clean("How much\u200b funding?")
-    'How much funding?'
+    "What tools have been praised ...": the answer is the subject, before
+    the verb; "What did the baker sell ...": the object, after it.
+
+    >>> answer_slot("what did the baker sell", ("sell",))
+    ('sell', 'after')
     """
-    return "".join(ch for ch in question if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n")
+    words = re.findall(r"[\w'-]+", normalized)
+    if not words or words[0] not in ("what", "which") or not verbs:
+        return None
+    verb = next((i for i, w in enumerate(words[1:], start=1) if w in verbs), None)
+    support = next((i for i, w in enumerate(words[1:], start=1) if w in ("do", "does", "did")), None)
+    if support is not None and (verb is None or support < verb):
+        # "what did [the baker] sell": a subject stands between; the tagger may read a name as a verb ("mark").
+        verb = next((i for i, w in enumerate(words[support + 2 :], start=support + 2) if w in verbs), None)
+        return (words[verb], "after") if verb is not None else None
+    if verb is None:
+        return None
+    between = words[1:verb]
+    while between and between[0] not in AUXILIARIES:
+        between.pop(0)  # the focus ("what *tools* have been ...")
+    if all(w in AUXILIARIES for w in between):
+        return words[verb], "before"
+    if between[0] in AUXILIARIES and len(between) > 1:
+        return words[verb], "after"
+    return None
 
 
-@functools.lru_cache(maxsize=4096)  # asked again and again; the analysis is a pure function of the text
-def analyze(question: str) -> Question:
-    """Analyse a question into its expected answer type, keywords, focus and entities."""
+def _terms(words: tuple[str, ...], lex: Lexicon) -> tuple[Term, ...]:
+    terms = []
+    for keyword in words:
+        stems = lex.stems(keyword)
+        if not stems:
+            continue
+        variant_stems = tuple(dict.fromkeys(s for s in (lex.stems(v) for v in lex.variants(keyword)) if s and s != stems))
+        terms.append(Term(keyword, stems, variant_stems, keyword in lex.gazetteer))
+    return tuple(terms)
+
+
+def _place_stems(names, lex: Lexicon) -> frozenset[str]:
+    stems = set()
+    for place in names:
+        for name in (place, *lex.gazetteer.country_names(place)):
+            stems.update(stem(w) for w in re.findall(r"\w+", name.lower()) if len(w) > 1 or w.isdigit())
+    return frozenset(stems)
+
+
+def analyze(question: str, rules: Rules) -> Analysis:
+    """Analyse a question into everything the later stages need."""
+    lex = rules.lexicon
     asked, question = question, clean(question)
-    answer_type, rule, match = classify(question)
+    normalized = normalize(question)
+    answer_type, rule, match = classify(question, rules)
     focus = _group(match, "focus")
     tagged = _tagged(question)
     # "What *territories* did he ...": the noun after the question word names the answer's kind.
@@ -136,20 +218,48 @@ def analyze(question: str) -> Question:
     wh = next((i for i, (w, _) in enumerate(tagged) if w in ("what", "which")), None)
     if wh is not None and wh + 1 < len(tagged) and tagged[wh + 1][1] == "CD":
         skip |= {tagged[wh + 1][0]}
-    words = keywords(question, skip)
+    words = keywords(question, lex.stopwords, skip)
     verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
     subject_of = None
     if len(tagged) > 1 and tagged[0][0] in ("what", "who") and tagged[1][1].startswith("VB") and tagged[1][0] not in AUXILIARIES:
         subject_of = tagged[1][0]
-    return Question(
+    terms = _terms(words, lex)
+    focus_words = focus.split() if focus else []
+    focus_stems = lex.word_variants(focus) if focus else frozenset()
+    # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
+    optional = frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in focus_words})
+    word_stems = set()
+    for keyword in words:
+        word_stems |= lex.word_variants(keyword)
+    titles = lex.titles.titles_in(normalized)
+    place_names = lex.gazetteer.place_names(normalized)
+    negative, claims = polarity.asks(asked, lex)
+    return Analysis(
         text=asked,
-        normalized=normalize(question),
+        normalized=normalized,
         answer_type=answer_type,
         rule=rule,
+        labels=MappingProxyType(rules.answer_types.labels(answer_type, rule)),
         keywords=words,
+        terms=terms,
+        optional=optional,
         focus=focus,
         target=_group(match, "target"),
-        entities=tuple(dict.fromkeys(m.place.name for m in gazetteer.find_places(question))),
+        entities=tuple(dict.fromkeys(m.place.name for m in lex.gazetteer.find_places(question))),
+        places=lex.gazetteer.places(normalized),
         verbs=verbs,
         subject_of=subject_of,
+        slot=answer_slot(normalized, verbs),
+        titles=titles,
+        holder=bool(HOLDER_QUESTION.match(normalized)) and bool(titles),
+        kind=bool(KIND_QUESTION.search(normalized)),
+        naming=bool(NAMING_QUESTION.search(normalized)),
+        ending=bool(ENDING_QUESTION.search(normalized)),
+        keyword_stems=frozenset(stem(w) for w in words),
+        word_stems=frozenset(word_stems),
+        focus_stems=focus_stems,
+        question_stems=frozenset({s for t in terms for s in t.stems} | {stem(w) for w in focus_words}),
+        place_stems=_place_stems(place_names, lex),
+        negative=negative,
+        claims=claims,
     )

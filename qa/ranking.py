@@ -1,82 +1,49 @@
-"""Ranking: score candidates in [0, 1], merge repeats, abstain below a threshold."""
+"""Ranking: score candidates in [0, 1], merge repeats, abstain below a threshold.
+
+Reads the question's `Analysis` and the candidates of extraction; every
+answer carries the score of each signal (`Answer.scores`).
+"""
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field
 
-from qa.extraction import Candidate
-from qa.question import Question
-from qa.retrieval import place_names
-from qa.gazetteer import country_names
+from qa.labels import QUANTITIES
 from qa.names import surname
-from qa.roles import title_words
-from qa.rules import read_words
+from qa.question import Analysis
+from qa.records import Answer, Candidate
+from qa.rules import Rules
 from qa.text import stem
 
 # How much each signal weighs in the final score (they add up to 1). Retrieval weighs as much as
 # type and more than coverage: the search score (every keyword, its rarity, variants, expected
 # labels) picks the answer's sentence more often than a well-typed candidate in a weaker one does.
 WEIGHTS = {"coverage": 0.20, "retrieval": 0.25, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
-MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 MIN_PROXIMITY = 0.03  # an answer within about a hundred characters of the question's words
-MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
 PROXIMITY_SCALE = 25.0  # characters at which closeness halves; it falls fast beyond
 CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\s|;\s|\s\u2014\s")
 CLAUSE_GAP = 30  # characters a clause break adds to a distance
-QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "SHARE", "DISTANCE", "WEIGHT", "SIZE"})
-QUANTITY_GAP = 10
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A ranked answer with its sentence, span and the score of each stage."""
-
-    text: str
-    type: str
-    score: float
-    rule: str
-    doc: str
-    sentence_index: int
-    sentence: str
-    span: tuple[int, int]
-    canonical: str | None = None
-    scores: dict = field(default_factory=dict)
-    sentences: int = 1  # how many sentences gave this answer
+QUANTITY_GAP = 10  # characters added to the distance of a keyword before a quantity (it counts what follows)
 
 
 def _content_stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()}
 
 
-@functools.cache
-def _filler_stems() -> frozenset[str]:
-    # Articles, stop words and titles ("Mr.") add nothing to a name the question already has.
-    words = read_words("words/stopwords.txt") | title_words()
-    return frozenset(stem(w) for w in words)
-
-
-def repeats_question(candidate: Candidate, question_stems: set[str], asked_places: frozenset[str] = frozenset()) -> bool:
+def repeats_question(candidate: Candidate, analysis: Analysis, rules: Rules) -> bool:
     """Tell whether a candidate only repeats the question.
 
     "Mr. Smith" for "... smith", "USA" for "... united states", "Gen. Jones"
     (whose surname the question has) are repeats; "northern Chile" for
-    "which part of chile" is not.
+    "which part of chile" is not. Synonyms of question words are fine answers
+    ("oil" for "what fuel"); the words themselves, and the focus, are not.
     """
-    if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in question_stems:
+    stems = analysis.question_stems
+    if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in stems:
         return True
-    stems = _content_stems(candidate.text) - _filler_stems() - question_stems
-    for place in asked_places:
-        stems -= _place_stems(place)
-    return not stems
-
-
-@functools.cache
-def _place_stems(place: str) -> frozenset[str]:
-    return frozenset(s for name in (place, *country_names(place)) for s in _content_stems(name))
+    return not (_content_stems(candidate.text) - rules.lexicon.filler_stems - stems - analysis.place_stems)
 
 
 def proximity(candidate: Candidate) -> float:
@@ -119,29 +86,14 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
     return {k: round(v, 4) for k, v in parts.items()}
 
 
-def admissible(hit, strict: bool = False) -> bool:
-    """Tell whether a sentence may answer at all: it covers the question, the places it names, and agrees.
-
-    Strict: the sentence itself holds every keyword of the question (or a variant of it).
-    """
-    if hit.coverage < MIN_COVERAGE or not hit.anchored or hit.contradiction or (strict and hit.unmatched):
-        return False  # the sentence is not about what the question asks
-    return not (hit.missing and hit.coverage < MISSING_PLACE_COVERAGE)  # nor about the place it names
-
-
-def rank(
-    question: Question, candidates: list[Candidate], question_stems: set[str], top_k: int = 3, strict: bool = False
-) -> list[Answer]:
+def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: int = 3) -> list[Answer]:
     """Return the best answers, merged by text, or none when nothing scores high enough."""
     if not candidates:
         return []
     best_retrieval = max(c.hit.score for c in candidates)
-    asked_places = place_names(question.normalized)
     merged: dict[str, Answer] = {}
     for candidate in candidates:
-        if not admissible(candidate.hit, strict):
-            continue
-        if repeats_question(candidate, question_stems, asked_places):
+        if repeats_question(candidate, analysis, rules):
             continue
         parts = score(candidate, best_retrieval)
         if parts["proximity"] < MIN_PROXIMITY:

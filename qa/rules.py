@@ -1,195 +1,148 @@
-"""Load rule files from rules/: TOML rule tables, word lists and gazetteers."""
+"""The rule set: every file of rules/ loaded, validated and compiled into one immutable `Rules`.
+
+Stages receive a `Rules` and read what they need from it; nothing else reads
+rules/. `load_rules` builds a new one from the files on disk (and the
+corpus's own thesaurus, if any), with a digest of exactly the bytes it read;
+the service compares that digest with the index's to know when both must be
+rebuilt and swapped together.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+
+from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
+from qa.lexicon import CORPUS_THESAURUS, Lexicon
+from qa.prefilter import Screen, condition
+from qa.rulefiles import Rule, RuleError, RuleFiles, confidence_field
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# The corpus's own vocabulary: a thesaurus beside the documents, never read as one (not *.txt).
+THESAURUS_FILE = "thesaurus.synonyms"
 
-# `{name}` references a fragment; `{1,2}` and other quantifiers are left alone.
-FRAGMENT_REF = re.compile(r"\{([A-Za-z_]\w*)\}")
+QUESTION_RULES = "questions.toml"
+ENTITY_RULES = "entities.toml"
+DESCRIPTION_RULES = "descriptions.toml"
+REASON_RULES = "reasons.toml"
+ANSWER_TYPES = "answer_types.toml"
 
+UIUC_TYPE = re.compile(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+")
+COARSE_TYPES = frozenset({"ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"})
+ENTITY_LABEL = re.compile(r"[A-Z]+")
+DEFAULT_LABELS = MappingProxyType({"NP": 0.5})  # a type nothing lists: any noun phrase, half-heartedly
 
-class RuleError(ValueError):
-    """A rule file is malformed; the message names the file, the rule and the field."""
+__all__ = ["Rules", "RuleError", "Rule", "AnswerTypes", "load_rules", "RULES_DIR", "THESAURUS_FILE"]
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One named, compiled pattern with its production fields and its test corpus."""
+class AnswerTypes:
+    """rules/answer_types.toml: which candidate labels answer each answer type, and how well."""
 
-    name: str
-    pattern: str
-    regex: re.Pattern
-    fields: dict = field(default_factory=dict)
-    examples: tuple = ()
-    counterexamples: tuple = ()
-    source: str = ""
+    fine: MappingProxyType
+    coarse: MappingProxyType
+    by_rule: MappingProxyType
 
-    def get(self, key, default=None):
-        """Return a production field of the rule."""
-        return self.fields.get(key, default)
-
-
-def rules_path(name: str) -> Path:
-    """Return the path of a file under rules/."""
-    return RULES_DIR / name
+    def labels(self, answer_type: str, rule: str | None = None) -> dict[str, float]:
+        """Return the labels that answer a UIUC type (or the question rule that chose it), with their weights."""
+        for table in (self.by_rule.get(rule) if rule else None, self.fine.get(answer_type)):
+            if table is not None:
+                return dict(table)
+        return dict(self.coarse.get(answer_type.split(":")[0], DEFAULT_LABELS))
 
 
-@functools.cache
-def read_lines(name: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Read a list file under rules/ (see parse_lines)."""
-    return parse_lines(rules_path(name).read_text(encoding="utf-8"))
+@dataclass(frozen=True, eq=False)  # compared by identity: one load, one rule set
+class Rules:
+    """Every rule file, validated and compiled, with the digest of what was read."""
+
+    root: Path
+    digest: str
+    files: MappingProxyType  # name -> SHA-256 of each file read
+    questions: tuple[Rule, ...]
+    entities: tuple[Rule, ...]
+    entity_screen: Screen  # a necessary condition per entity rule (qa/prefilter.py)
+    descriptions: tuple[Rule, ...]
+    reasons: tuple[Rule, ...]
+    answer_types: AnswerTypes
+    labels: frozenset[str]  # every label a candidate can carry
+    lexicon: Lexicon = field(repr=False)
 
 
-def parse_lines(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Parse a list file: one entry a line, fields split on ' | ', alternatives on ', '.
-
-    A `#` at the start of a line makes it a comment; inline `#` is kept only
-    when it is not preceded by a space (so `C#` survives).
-
-    >>> parse_lines("km, kilometre | dist")
-    ((('km', 'kilometre'), ('dist',)),)
-    """
-    entries = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = re.split(r"\s#", line, maxsplit=1)[0].strip()
-        fields = tuple(
-            tuple(alt.strip() for alt in part.split(",") if alt.strip())
-            for part in line.split("|")
-        )
-        entries.append(fields)
-    return tuple(entries)
-
-
-@functools.cache
-def read_words(name: str) -> frozenset[str]:
-    """Read a list file and return every alternative of its first field, lower-cased."""
-    return frozenset(alt.lower() for entry in read_lines(name) for alt in entry[0])
+def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
+    """Read, validate and compile every rule file; raise RuleError naming the file, rule and field."""
+    root = Path(rules_dir) if rules_dir is not None else RULES_DIR
+    extra = {CORPUS_THESAURUS: Path(corpus_dir) / THESAURUS_FILE} if corpus_dir is not None else {}
+    files = RuleFiles(root, extra)
+    questions = files.rules(QUESTION_RULES, ("answer_type",), check=_check_answer_type)
+    entities = files.rules(ENTITY_RULES, ("label", "confidence"), check=_check_entity)
+    descriptions = files.rules(DESCRIPTION_RULES, ("confidence",), flags=0, check=_check_groups("subject", "answer"))
+    reasons = files.rules(REASON_RULES, ("confidence",), flags=0, check=_check_groups("answer"))
+    labels = frozenset(r.get("label") for r in entities) | NAME_LABELS | QUESTION_TIME_LABELS
+    answer_types = _answer_types(files.toml(ANSWER_TYPES), labels, {r.name for r in questions})
+    return Rules(
+        root=root,
+        digest=files.digest(),
+        files=MappingProxyType(files.digests()),
+        questions=questions,
+        entities=entities,
+        entity_screen=Screen(condition(rule.regex.pattern, rule.regex.flags) for rule in entities),
+        descriptions=descriptions,
+        reasons=reasons,
+        answer_types=answer_types,
+        labels=labels,
+        lexicon=Lexicon(files),
+    )
 
 
-def alternation(words) -> str:
-    """Return a regex alternation of literal words, longest first so prefixes lose.
-
-    >>> alternation(["mr", "mrs"])
-    '(?:mrs|mr)'
-    """
-    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + ")"
+def _check_answer_type(rule: Rule, where: str) -> None:
+    label = rule.get("answer_type")
+    if not isinstance(label, str) or not UIUC_TYPE.fullmatch(label):
+        raise RuleError(f"{where}: bad answer_type {label!r}")
 
 
-def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0) -> str:
-    """Replace `{name}` references in a pattern by their fragments, recursively."""
-    if _depth > 10:
-        raise RuleError(f"{where}: fragment references nest too deeply")
-
-    def sub(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in fragments:
-            raise RuleError(f"{where}: undefined fragment '{{{name}}}'")
-        return "(?:" + expand(fragments[name], fragments, where, _depth + 1) + ")"
-
-    return FRAGMENT_REF.sub(sub, pattern)
+def _check_entity(rule: Rule, where: str) -> None:
+    label = rule.get("label")
+    if not isinstance(label, str) or not ENTITY_LABEL.fullmatch(label):
+        raise RuleError(f"{where}: 'label' must be an upper-case word, not {label!r}")
+    confidence_field(rule, where)
 
 
-def load_fragments(data: dict, source: str, root: Path | None = None) -> dict[str, str]:
-    """Collect `[fragments]` strings and `[lists]` word-list files (under root, default rules/) into fragments."""
-    fragments = dict(data.get("fragments", {}))
-    for name, spec in data.get("lists", {}).items():
-        if name in fragments:
-            raise RuleError(f"{source}: list '{name}' shadows a fragment of the same name")
-        files = [spec] if isinstance(spec, str) else spec
-        words = []
-        for file in files:
-            # "words/units.txt:dist" keeps the entries whose last field names that kind.
-            file, _, kind = file.partition(":")
-            try:
-                entries = read_lines(file) if root is None else parse_lines((Path(root) / file).read_text(encoding="utf-8"))
-            except FileNotFoundError as exc:
-                raise RuleError(f"{source}: list '{name}': no file rules/{file}") from exc
-            kept = [e for e in entries if not kind or kind in e[-1]]
-            if not kept:
-                raise RuleError(f"{source}: list '{name}': no entries of kind '{kind}' in rules/{file}")
-            words.extend(alt for entry in kept for alt in entry[0])
-        fragments[name] = alternation(words)
-    return fragments
-
-
-def load_rules(
-    name: str,
-    required: tuple[str, ...],
-    optional: tuple[str, ...] = (),
-    flags: int = re.IGNORECASE,
-) -> tuple[Rule, ...]:
-    """Load `[[rule]]` tables from a TOML file under rules/, validated and compiled."""
-    return _load_rules(name, required, optional, flags)
-
-
-@functools.cache
-def _load_rules(name, required, optional, flags) -> tuple[Rule, ...]:
-    return parse_rule_file(RULES_DIR, name, required, optional, flags)
-
-
-def parse_rule_file(
-    root: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...] = (), flags: int = re.IGNORECASE
-) -> tuple[Rule, ...]:
-    """Load `[[rule]]` tables from the TOML file root/name, validated and compiled (no cache)."""
-    source = f"rules/{name}"
-    try:
-        data = tomllib.loads((Path(root) / name).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{source}: {exc}") from exc
-    fragments = load_fragments(data, source, root)
-    allowed = {"name", "pattern", "examples", "counterexamples", *required, *optional}
-    seen: set[str] = set()
-    rules = []
-    for position, table in enumerate(data.get("rule", []), start=1):
-        rule_name = table.get("name")
-        where = f"{source}: rule '{rule_name}'" if rule_name else f"{source}: rule #{position}"
-        if not isinstance(rule_name, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule_name):
-            raise RuleError(f"{where}: 'name' must be a kebab-case string")
-        if rule_name in seen:
-            raise RuleError(f"{where}: duplicate name")
-        seen.add(rule_name)
-        unknown = set(table) - allowed
-        if unknown:
-            raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
-        missing = [key for key in ("pattern", *required) if key not in table]
+def _check_groups(*groups: str):
+    def check(rule: Rule, where: str) -> None:
+        confidence_field(rule, where)
+        missing = [g for g in groups if g not in rule.regex.groupindex]
         if missing:
-            raise RuleError(f"{where}: missing key(s) {missing}")
-        if not table.get("examples"):
-            raise RuleError(f"{where}: needs at least one example")
-        pattern = expand(table["pattern"], fragments, where)
-        try:
-            regex = re.compile(pattern, flags)
-        except re.error as exc:
-            raise RuleError(f"{where}: bad pattern: {exc}") from exc
-        rules.append(
-            Rule(
-                name=rule_name,
-                pattern=table["pattern"],
-                regex=regex,
-                fields={k: v for k, v in table.items() if k in required or k in optional},
-                examples=tuple(table.get("examples", ())),
-                counterexamples=tuple(table.get("counterexamples", ())),
-                source=source,
-            )
-        )
-    return tuple(rules)
+            raise RuleError(f"{where}: the pattern needs the named group(s) {missing}")
+
+    return check
 
 
-@functools.cache
-def load_table(name: str) -> dict:
-    """Load a plain TOML table file under rules/ (no rules, just data)."""
-    source = f"rules/{name}"
-    try:
-        return tomllib.loads(rules_path(name).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{source}: {exc}") from exc
+def _answer_types(data: dict, labels: frozenset[str], question_rules: set[str]) -> AnswerTypes:
+    source = f"rules/{ANSWER_TYPES}"
+    unknown = set(data) - {"fine", "coarse", "rule"}
+    if unknown:
+        raise RuleError(f"{source}: unknown table(s) {sorted(unknown)}")
+
+    def table(section: str, valid_key, what: str) -> MappingProxyType:
+        tables = {}
+        for key, weights in data.get(section, {}).items():
+            where = f"{source}: [{section}] {key!r}"
+            if not valid_key(key):
+                raise RuleError(f"{where}: not {what}")
+            if not isinstance(weights, dict) or not weights:
+                raise RuleError(f"{where}: must map labels to weights")
+            for label, weight in weights.items():
+                if label not in labels:
+                    raise RuleError(f"{where}: unknown label {label!r} (known: {', '.join(sorted(labels))})")
+                if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+                    raise RuleError(f"{where}: weight of {label} must be a number in (0, 1], not {weight!r}")
+            tables[key] = MappingProxyType({label: float(w) for label, w in weights.items()})
+        return MappingProxyType(tables)
+
+    return AnswerTypes(
+        fine=table("fine", UIUC_TYPE.fullmatch, "a UIUC fine type (COARSE:fine)"),
+        coarse=table("coarse", COARSE_TYPES.__contains__, "a UIUC coarse type"),
+        by_rule=table("rule", question_rules.__contains__, f"a rule name of rules/{QUESTION_RULES}"),
+    )

@@ -1,0 +1,110 @@
+"""The sentence store: the one interface retrieval and index builds talk to.
+
+A store holds one record per sentence (its document, number, paragraph,
+text and entities), searchable by index terms. `qa/whoosh_store.py` is its
+implementation (Whoosh, BM25F); `tests/test_store_contract.py` states the
+contract, so that another engine can be checked by the same tests.
+
+- `SentenceStore.view()` yields a `StoreView`: one consistent snapshot, used
+  by one thread for one request (search, sentences, neighbours, statistics).
+- `SentenceStore.writer()` yields a `StoreWriter` that adds and deletes whole
+  documents and commits them together when the block ends without error.
+
+Publishing (which store is current), locking and refreshing are not the
+store's business: they live in `qa/index.py` and `qa/service.py`.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa.records import Entity
+from qa.text import Sentence
+
+BODY, TYPES = "body", "types"  # the searchable fields: the sentence's index terms, its entity labels
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Index terms of one field that must all occur, consecutively when several (a phrase), with a weight."""
+
+    field: str
+    terms: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search: the sum of the clauses a sentence matches, plus the boosts of the sentences matched at all."""
+
+    clauses: tuple[Clause, ...]
+    boosts: tuple[Clause, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """One sentence as stored: where it is, its text and the entities found in it at index time."""
+
+    doc: str
+    index: int
+    paragraph: int
+    text: str
+    entities: tuple[Entity, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search result: the sentence's score and a reference that only its view understands."""
+
+    score: float
+    ref: int
+
+
+class StoreView(Protocol):
+    """One consistent, read-only snapshot of a store, for one thread."""
+
+    def search(self, query: Query, limit: int, doc: str | None = None) -> list[Found]:
+        """Return the best sentences for a query (optionally of one document), best first, ties by storage order."""
+
+    def sentence(self, ref: int) -> StoredSentence:
+        """Return a found sentence."""
+
+    def neighbours(self, doc: str, index: int, before: int, after: int = 0) -> list[StoredSentence]:
+        """Return up to `before` sentences before and `after` after a sentence of a document, in order."""
+
+    def documents(self) -> dict[str, int]:
+        """Return every document id with its number of sentences."""
+
+    def has_document(self, doc: str) -> bool:
+        """Tell whether the store holds a document."""
+
+    def sentence_count(self) -> int:
+        """Return how many sentences the store holds."""
+
+    def doc_frequency(self, term: str) -> int:
+        """Return how many sentences hold an index term of the body."""
+
+
+class StoreWriter(Protocol):
+    """Adds and deletes whole documents; what it did is visible to views opened after its commit."""
+
+    def add(self, doc: str, sentences: list[Sentence], entities: list[list[Entity]]) -> None:
+        """Add a document's sentences with their entities (replacing the document if it is there)."""
+
+    def delete(self, doc: str) -> None:
+        """Delete a document's sentences."""
+
+
+class SentenceStore(Protocol):
+    """A store of sentences: snapshots to read, a writer to change it."""
+
+    def view(self) -> AbstractContextManager[StoreView]:
+        """Yield a snapshot for this thread."""
+
+    def writer(self) -> AbstractContextManager[StoreWriter]:
+        """Yield a writer; leaving the block commits, an exception discards what it did."""
+
+    def close(self) -> None:
+        """Release the store's files."""
