@@ -140,7 +140,7 @@ def run(args, workdir: Path) -> dict:
     items = read_suite(Path(args.data))
     pipeline = Pipeline(Path(args.corpus), workdir / "index")
     started = time.perf_counter()
-    pipeline.index.ensure()
+    pipeline.service.ensure()
     built = time.perf_counter() - started
     records, latencies = [], []
     for item in items:

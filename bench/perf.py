@@ -115,7 +115,7 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
     # Warm-up: first calls fill caches (rules, stems, Whoosh readers).
     for q in questions[:20]:
         pipeline.ask(q)
-    with pipeline.index.searcher() as (searcher, _):
+    with pipeline.service.searcher() as (searcher, _):
         for q in questions[:20]:
             bare_search(searcher, ana, q)
     for number in range(rounds):
@@ -128,7 +128,7 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
             for stage, value in result.timings.items():
                 stages.setdefault(stage, []).append(value)
         started = time.perf_counter()
-        with pipeline.index.searcher() as (searcher, _):
+        with pipeline.service.searcher() as (searcher, _):
             open_ms.append((time.perf_counter() - started) * 1000)
             for q in questions:
                 started = time.perf_counter()
@@ -195,7 +195,7 @@ def build_pipeline(corpus_dir: Path, index_dir: Path, label: str):
             last[0] = now
             log(f"{label}: indexed {done}/{total} documents ({now - started:.0f}s)")
 
-    manifest = pipeline.index.ensure(progress=progress)
+    manifest = pipeline.service.ensure(progress=progress)
     seconds = time.perf_counter() - started
     return pipeline, seconds, manifest
 

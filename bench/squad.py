@@ -8,7 +8,7 @@ Usage (from the repository root):
 
 The articles are written to a temporary corpus (one document per article,
 paragraphs joined by a line break), the index is built through the normal
-code path (`Pipeline(corpus, index).index.ensure()`, timed), and every
+code path (`Pipeline(corpus, index).service.ensure()`, timed), and every
 question is asked restricted to its own article
 (`pipeline.ask(question, top_k=1, doc=article)`).
 
@@ -100,26 +100,15 @@ _STRICT = False
 _ANALYZER = None
 
 
-def freeze_index() -> None:
-    """Serve the index built at the start for the whole run.
-
-    The service rebuilds its index when rules/ change (checked every few
-    seconds); while rules are being edited that would mix rule versions and
-    rebuild times into one benchmark run.
-    """
-    import qa.index
-
-    qa.index.STALE_CHECK_INTERVAL = float("inf")
-
-
 def _init_worker(corpus_dir: str, index_dir: str, baseline: bool = False, strict: bool = False) -> None:
     global _PIPELINE, _SENTENCES, _BASELINE, _ANALYZER, _STRICT
-    from qa.index import analyzer
     from qa.pipeline import Pipeline
+    from qa.whoosh_store import analyzer
 
-    freeze_index()
-    _BASELINE, _ANALYZER, _STRICT = baseline, analyzer(), strict
-    _PIPELINE = Pipeline(corpus_dir, index_dir)
+    # The index built at the start serves the whole run: the service would rebuild it when
+    # rules/ change, which would mix rule versions and rebuild times into one run.
+    _PIPELINE = Pipeline(corpus_dir, index_dir, refresh_interval=None)
+    _BASELINE, _ANALYZER, _STRICT = baseline, analyzer(_PIPELINE.service.rules().lexicon), strict
     _SENTENCES = DocumentSentences(corpus_dir)
 
 
@@ -179,7 +168,7 @@ def bm25_sentences(question: SquadQuestion, limit: int = 3) -> list[int]:
     if not terms:
         return []
     query = Q.And([Q.Term("doc", question.doc_id), Q.Or([Q.Term("body", t) for t in terms])])
-    with _PIPELINE.index.searcher() as (searcher, _):
+    with _PIPELINE.service.snapshot().store.searcher() as searcher:
         return [hit["index"] for hit in searcher.search(query, limit=limit)]
 
 
@@ -553,12 +542,11 @@ def run(args, workdir: Path) -> dict:
     from qa.pipeline import Pipeline
 
     reused = read_manifest(index_dir) is not None
-    pipeline = Pipeline(corpus_dir, index_dir)
+    pipeline = Pipeline(corpus_dir, index_dir, refresh_interval=None)
     started = time.perf_counter()
-    manifest = pipeline.index.ensure(progress=_progress_build if not args.quiet else None)
+    manifest = pipeline.service.ensure(progress=_progress_build if not args.quiet else None)
     build_seconds = time.perf_counter() - started
     reused = reused and build_seconds < 1.0
-    freeze_index()
     del pipeline
 
     started = time.perf_counter()

@@ -5,7 +5,7 @@ article's paragraph contexts joined by "\\n" (so a paragraph never shares a
 sentence with the next one). Every question keeps its gold answers and their
 `answer_start` mapped from the paragraph to the document, so that the
 sentence holding a gold answer can be found with the pipeline's own sentence
-splitter (`qa.text.split_sentences`).
+splitter (the rule set's `SentenceSplitter`).
 
     articles = load_squad(path)                 # v1.1 or v2.0
     questions = write_corpus(articles, corpus_dir)
@@ -193,6 +193,7 @@ class DocumentSentences:
         self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else None
         self.texts = dict(texts or {})
         self._cache: dict[str, tuple[list, list[int], list[int]]] = {}
+        self._splitter = None  # the rule set's sentence splitter, loaded on first use
 
     def text(self, doc_id: str) -> str:
         if doc_id not in self.texts:
@@ -202,9 +203,11 @@ class DocumentSentences:
     def sentences(self, doc_id: str):
         """Return the qa.text.Sentence list of a document (cached)."""
         if doc_id not in self._cache:
-            from qa.text import split_sentences
+            if self._splitter is None:
+                from qa.rules import load_rules
 
-            sentences = split_sentences(doc_id, self.text(doc_id).lstrip("\ufeff"))
+                self._splitter = load_rules().lexicon.splitter
+            sentences = self._splitter.split(doc_id, self.text(doc_id).lstrip("\ufeff"))
             self._cache[doc_id] = (sentences, [s.start for s in sentences], [s.end for s in sentences])
         return self._cache[doc_id][0]
 

@@ -491,6 +491,10 @@ class _Analysis:
         return None
 
 
+CONDITION_CACHE = 1024  # patterns whose conditions are remembered: a reload re-derives only the changed ones
+
+
+@functools.lru_cache(maxsize=CONDITION_CACHE)  # keyed by the pattern itself: an edited rule misses it
 def condition(pattern: str, flags: int = 0) -> Condition | None:
     """Return a necessary condition for `re.compile(pattern, flags)` to match a text, or None."""
     if _parser is None or not isinstance(pattern, str) or flags & re.LOCALE:

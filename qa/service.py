@@ -88,6 +88,15 @@ class Service:
             self._swap(snapshot)
             return snapshot.manifest
 
+    def is_stale(self) -> bool:
+        """Tell whether the current index is missing or was built from other files or rules."""
+        return not self._is_current(self.rules())
+
+    @property
+    def manifest(self) -> Manifest:
+        """Return the manifest of the index served (building it on first use)."""
+        return self.snapshot().manifest
+
     def _is_current(self, rules: Rules) -> bool:
         current = read_manifest(self.index_dir, verify=True)
         return current is not None and current[1].source() == wanted_source(self.corpus_dir, rules)

@@ -101,6 +101,12 @@ class WhooshStore:
             raise
         writer.commit()
 
+    @contextlib.contextmanager
+    def searcher(self):
+        """Yield a bare Whoosh searcher of the store (benchmarks compare against plain Whoosh with it)."""
+        with self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+            yield searcher
+
     def close(self) -> None:
         """Close this thread's searcher and the index."""
         searcher = getattr(self._local, "searcher", None)

@@ -34,7 +34,7 @@ def index_dir(tmp_path_factory) -> Path:
 def pipeline(corpus_dir, index_dir) -> Pipeline:
     """A pipeline over the corpus copy, index built once for the session."""
     pipeline = Pipeline(corpus_dir, index_dir)
-    pipeline.index.ensure()
+    pipeline.service.ensure()
     return pipeline
 
 

@@ -66,25 +66,13 @@ INPUTS = {
 }
 
 
-def loaders():
-    """Return the rule loaders by name (imported here, in the child)."""
-    from qa.entities import entity_rules
-    from qa.extraction import description_rules, reason_rules
-    from qa.question import question_rules
-
-    return {
-        "questions": question_rules,
-        "entities": entity_rules,
-        "descriptions": description_rules,
-        "reasons": reason_rules,
-    }
-
-
 LOADERS = ("questions", "entities", "descriptions", "reasons")
 
 
 def main(loader: str, start: int) -> None:
-    rules = loaders()[loader]()
+    from qa.rules import load_rules  # imported here, in the child
+
+    rules = getattr(load_rules(), loader)
     emit({"event": "loaded", "count": len(rules)})
     for i in range(start, len(rules)):
         rule = rules[i]

@@ -53,7 +53,7 @@ def live_app(tmp: Path):
     from app import create_app
 
     app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
-    app.extensions["qa"].index.ensure()
+    app.extensions["qa"].service.ensure()
     with thread_server(app) as base_url:
         yield base_url
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from qa.entities import annotate_document
-from qa.text import split_sentences
+from tests.rulesets import RULES, split_sentences
 
 # Hypothesis caches under the system's temporary directory, not in the repository.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "qa-hypothesis")
@@ -29,7 +29,7 @@ PIECES = [
 def test_annotation_never_fails_and_spans_index_their_sentence(paragraphs):
     text = "\n".join(paragraphs)
     sentences = split_sentences("doc", text)
-    for sentence, entities in zip(sentences, annotate_document([s.text for s in sentences]), strict=True):
+    for sentence, entities in zip(sentences, annotate_document([s.text for s in sentences], RULES), strict=True):
         for entity in entities:
             assert sentence.text[entity.start : entity.end] == entity.text
             assert 0 <= entity.start < entity.end <= len(sentence.text)
@@ -39,4 +39,4 @@ def test_annotation_never_fails_and_spans_index_their_sentence(paragraphs):
 @given(st.text(max_size=300))
 def test_annotation_never_fails_on_any_unicode(text):
     sentences = split_sentences("doc", text)
-    annotate_document([s.text for s in sentences])
+    annotate_document([s.text for s in sentences], RULES)

@@ -12,6 +12,8 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from qa import bm25
+from qa.store import Clause
+from tests.rulesets import LEX
 
 WORDS = ["oil", "gas", "price", "fell", "rose", "bank", "war", "aid", "city", "port"]
 LABELS = ["PERSON", "PLACE", "MONEY"]
@@ -58,8 +60,8 @@ def _ours(searcher, clauses, boosts, limit, doc=None):
     allowed = bm25.docs_of(searcher, "doc", doc) if doc else None
     found = bm25.top(
         searcher,
-        [bm25.Clause("body", t, b) for t, b in clauses],
-        [bm25.Clause("types", (label.lower(),), b) for label, b in boosts],
+        [Clause("body", t, b) for t, b in clauses],
+        [Clause("types", (label.lower(),), b) for label, b in boosts],
         limit,
         B,
         K1,
@@ -86,28 +88,28 @@ def test_the_same_scores_and_order_as_whooshs_exhaustive_search(tmp_path_factory
 def test_a_phrase_needs_its_words_next_to_each_other(tmp_path):
     ix = _build(tmp_path, [("oil price fell", "", "a"), ("price of oil fell", "", "a"), ("oil rose price", "", "a")])
     with ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)) as searcher:
-        found = [docnum for _, docnum in bm25.top(searcher, [bm25.Clause("body", ("oil", "price"))], [], 10, B, K1)]
+        found = [docnum for _, docnum in bm25.top(searcher, [Clause("body", ("oil", "price"))], [], 10, B, K1)]
     assert found == [0]
 
 
 def test_deleted_documents_are_never_returned(tmp_path):
     ix = _build(tmp_path, [("oil fell", "", "a"), ("oil rose", "", "a"), ("gas fell", "", "a")], delete=0)
     with ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)) as searcher:
-        found = bm25.top(searcher, [bm25.Clause("body", ("oil",))], [], 10, B, K1)
+        found = bm25.top(searcher, [Clause("body", ("oil",))], [], 10, B, K1)
         assert [docnum for _, docnum in found] == [1]
 
 
 def test_a_word_the_index_lacks_matches_nothing(tmp_path):
     ix = _build(tmp_path, [("oil fell", "", "a")])
     with ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)) as searcher:
-        assert bm25.top(searcher, [bm25.Clause("body", ("zinc",)), bm25.Clause("body", ("zinc", "oil"))], [], 10, B, K1) == []
+        assert bm25.top(searcher, [Clause("body", ("zinc",)), Clause("body", ("zinc", "oil"))], [], 10, B, K1) == []
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_ties_go_to_the_earlier_document(tmp_path, limit):
     ix = _build(tmp_path, [("oil fell", "", "a")] * 4)
     with ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)) as searcher:
-        found = bm25.top(searcher, [bm25.Clause("body", ("oil",))], [], limit, B, K1)
+        found = bm25.top(searcher, [Clause("body", ("oil",))], [], limit, B, K1)
     assert [docnum for _, docnum in found] == list(range(limit))
 
 
@@ -124,7 +126,6 @@ def test_an_index_of_several_segments_is_searched_across_them(tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list("ab.' \u2019-,Éé9_\u0301\u4e2d") + ["the ", "U.S. ", "it's ", "Oil ", "İ"]), max_size=30).map("".join))
 def test_retrieval_tokens_are_the_index_analyzers_own(text):
-    from qa.index import analyzer
-    from qa.retrieval import tokens
+    from qa.whoosh_store import analyzer
 
-    assert list(tokens(text)) == [(t.text, t.startchar, t.endchar) for t in analyzer()(text, chars=True)]
+    assert list(LEX.terms(text)) == [(t.text, t.startchar, t.endchar) for t in analyzer(LEX)(text, chars=True)]

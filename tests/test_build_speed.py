@@ -8,9 +8,15 @@ import sys
 
 import pytest
 
-from qa import entities, prefilter
+import functools
+
+from qa import prefilter, workers
 from qa.corpus import Document
-from qa.entities import annotate_document, annotated_documents, entity_rules, find_patterns, split_and_annotate
+from qa.entities import find_patterns, split_and_annotate
+from qa.workers import annotated_documents
+from tests.rulesets import RULES
+
+ANNOTATE = functools.partial(split_and_annotate, rules=RULES)
 
 SENTENCES = [
     "About 150,000 refugees crossed in February 2022, the 3rd wave since the 1990s.",
@@ -23,26 +29,26 @@ SENTENCES = [
 
 
 def rule_texts():
-    for rule in entity_rules():
+    for rule in RULES.entities:
         for text in (*rule.examples, *rule.counterexamples):
             yield rule, text.replace("[[", "").replace("]]", "")
 
 
 def test_a_rule_never_matches_a_text_its_condition_rules_out():
-    screen = entities._screen()
+    screen = RULES.entity_screen
     texts = [text for _, text in rule_texts()] + SENTENCES
     texts += [t.upper() for t in texts] + [t.lower() for t in texts]
     for text in texts:
-        for rule, may_match in zip(entity_rules(), screen.passing(text)):
+        for rule, may_match in zip(RULES.entities, screen.passing(text)):
             if not may_match:
                 assert not rule.regex.search(text), f"rule '{rule.name}' matches {text!r} but was skipped"
 
 
 def test_most_rules_get_a_condition_and_each_example_passes_it():
-    conditions = [prefilter.condition(r.regex.pattern, r.regex.flags) for r in entity_rules()]
+    conditions = [prefilter.condition(r.regex.pattern, r.regex.flags) for r in RULES.entities]
     assert sum(c is not None for c in conditions) >= len(conditions) - 2
     for rule, text in rule_texts():
-        cond = conditions[entity_rules().index(rule)]
+        cond = conditions[RULES.entities.index(rule)]
         if cond is not None and rule.regex.search(text):
             folded = prefilter.fold(text)
             words = prefilter.text_words(text, folded)
@@ -80,7 +86,7 @@ def test_unusual_patterns_get_no_condition_rather_than_a_wrong_one():
 def test_folding_agrees_with_ignorecase_for_every_character_the_rules_use():
     # Every character a rule spells out, and every character re.IGNORECASE matches to it, fold alike.
     universe = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
-    chars = {ch for rule in entity_rules() for ch in rule.regex.pattern if ch.isalpha()} | set("skiµ")
+    chars = {ch for rule in RULES.entities for ch in rule.regex.pattern if ch.isalpha()} | set("skiµ")
     for ch in sorted(chars):
         for match in re.finditer(re.escape(ch), universe, re.IGNORECASE):
             assert prefilter.fold(match.group()) == prefilter.fold(ch), (ch, match.group())
@@ -92,7 +98,7 @@ def test_fold_keeps_offsets():
 
 
 def test_find_patterns_still_finds_every_kind():
-    labels = {(e.text, e.label) for e in find_patterns("they gave $20 million in February 2022")}
+    labels = {(e.text, e.label) for e in find_patterns("they gave $20 million in February 2022", RULES)}
     assert ("$20 million", "MONEY") in labels and ("February 2022", "DATE") in labels
 
 
@@ -107,20 +113,20 @@ def plain(results):
 @pytest.mark.skipif(sys.platform == "win32", reason="no fork")
 def test_the_worker_process_annotates_exactly_as_in_process_and_in_order():
     docs = documents()
-    with annotated_documents(docs, min_chars=10**12) as results:
+    with annotated_documents(docs, ANNOTATE, min_chars=10**12) as results:
         serial = plain(results)
-    with annotated_documents(docs, min_chars=1) as results:
+    with annotated_documents(docs, ANNOTATE, min_chars=1) as results:
         parallel = plain(results)
     assert parallel == serial
     assert [d for d, _, _ in serial] == [d.id for d in docs]
-    assert serial[0][2] == [[e.to_json() for e in row] for row in split_and_annotate(docs[0])[1]]
+    assert serial[0][2] == [[e.to_json() for e in row] for row in split_and_annotate(docs[0], RULES)[1]]
     assert not multiprocessing.active_children()
 
 
-def fail_on_third(sentences):
-    if "Winds" in sentences[0]:
+def fail_on_third(document):
+    if document.text.startswith("Winds"):
         raise RuntimeError("annotation failed")
-    return annotate_document(sentences)
+    return ANNOTATE(document)
 
 
 @pytest.mark.parametrize("min_chars", [1, 10**12])
@@ -133,7 +139,7 @@ def test_a_failure_stops_the_build_and_leaves_no_process(min_chars):
 
 def test_leaving_early_stops_the_worker():
     with pytest.raises(KeyError):
-        with annotated_documents(documents(40), min_chars=1) as results:
+        with annotated_documents(documents(40), ANNOTATE, min_chars=1) as results:
             next(iter(results))
             raise KeyError("consumer failed")
     assert not multiprocessing.active_children()
@@ -150,15 +156,15 @@ def test_a_killed_build_takes_its_worker_with_it(tmp_path):
     script = (
         "import sys, time\n"
         "from qa.corpus import Document\n"
-        "from qa.entities import annotated_documents\n"
+        "from qa.workers import annotated_documents\n"
         "docs = [Document(str(i), 'A sentence about 3 dollars. ' * 400) for i in range(400)]\n"
-        "with annotated_documents(docs, min_chars=1) as results:\n"
+        "with annotated_documents(docs, lambda d: ([], []), min_chars=1) as results:\n"
         "    for r in results:\n"
         "        import multiprocessing\n"
         "        print(multiprocessing.active_children()[0].pid, flush=True)\n"
         "        time.sleep(60)\n"
     )
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=entities.__file__.rsplit("/qa/", 1)[0], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=workers.__file__.rsplit("/qa/", 1)[0], stdout=subprocess.PIPE, text=True)
     try:
         worker = int(process.stdout.readline())
         os.kill(process.pid, signal.SIGKILL)

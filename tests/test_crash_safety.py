@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.index import BUILDS, CURRENT, MANIFEST, SentenceIndex, read_manifest
+from qa.index import BUILDS, CURRENT, MANIFEST, read_manifest
+from qa.service import Service
 from qa.pipeline import Pipeline
 from tests.conftest import make_corpus
 from tests.servers import ROOT, copy_corpus
@@ -79,7 +80,7 @@ def test_a_build_killed_midway_leaves_the_previous_index_serving(tmp_path):
     assert after is not None and after[0] == before[0]
     assert after[1].documents == before[1].documents == {"blinken-central-asia": 57}
     pipeline = Pipeline(small, index)
-    assert not pipeline.index.is_stale()
+    assert not pipeline.service.is_stale()
     assert pipeline.ask(QUESTION).answers[0].text == "$20 million"
     assert read_manifest(index)[0] == before[0]  # served as it was, not rebuilt
 
@@ -105,7 +106,7 @@ def test_a_build_killed_midway_leaves_the_previous_index_serving(tmp_path):
 def built(tmp_path: Path) -> tuple[Path, Path]:
     corpus = make_corpus(tmp_path, one="Alice Walker lives in Paris. She writes.")
     index = tmp_path / "index"
-    SentenceIndex(corpus, index).ensure()
+    Service(corpus, index).ensure()
     return corpus, index
 
 

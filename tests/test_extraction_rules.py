@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from qa.entities import entity_rules, find_patterns
-from qa.extraction import description_rules, reason_rules
-from qa.rules import RuleError, load_rules
+from qa.entities import find_patterns
+from qa.rulefiles import RuleError, RuleFiles
+from tests.rulesets import RULES
 
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 
@@ -19,35 +19,35 @@ def expected(example: str) -> tuple[str, str]:
 
 
 def cases(rules, kind):
-    return [pytest.param(rule, example, id=f"{rule.name}:{example[:30]}") for rule in rules() for example in getattr(rule, kind)]
+    return [pytest.param(rule, example, id=f"{rule.name}:{example[:30]}") for rule in rules for example in getattr(rule, kind)]
 
 
-@pytest.mark.parametrize("rule, example", cases(entity_rules, "examples"))
+@pytest.mark.parametrize("rule, example", cases(RULES.entities, "examples"))
 def test_entity_rule_finds_its_example(rule, example):
     text, span = expected(example)
     found = [m.group() for m in rule.regex.finditer(text)]
     assert span in found, f"{rule.source}: rule '{rule.name}' found {found} in {text!r}, expected {span!r}"
 
 
-@pytest.mark.parametrize("rule, example", cases(entity_rules, "counterexamples"))
+@pytest.mark.parametrize("rule, example", cases(RULES.entities, "counterexamples"))
 def test_entity_rule_ignores_its_counterexample(rule, example):
     assert not rule.regex.search(example), f"{rule.source}: rule '{rule.name}' matched {example!r}"
 
 
-@pytest.mark.parametrize("rule, example", cases(description_rules, "examples") + cases(reason_rules, "examples"))
+@pytest.mark.parametrize("rule, example", cases(RULES.descriptions, "examples") + cases(RULES.reasons, "examples"))
 def test_answer_rule_captures_its_example(rule, example):
     text, span = expected(example)
     found = [m.group("answer") for m in rule.regex.finditer(text)]
     assert span in found, f"{rule.source}: rule '{rule.name}' captured {found} in {text!r}, expected {span!r}"
 
 
-@pytest.mark.parametrize("rule, example", cases(description_rules, "counterexamples") + cases(reason_rules, "counterexamples"))
+@pytest.mark.parametrize("rule, example", cases(RULES.descriptions, "counterexamples") + cases(RULES.reasons, "counterexamples"))
 def test_answer_rule_ignores_its_counterexample(rule, example):
     assert not rule.regex.search(example), f"{rule.source}: rule '{rule.name}' matched {example!r}"
 
 
 def test_overlapping_matches_keep_the_longest():
-    labels = {(e.text, e.label) for e in find_patterns("they gave $20 million in February 2022")}
+    labels = {(e.text, e.label) for e in find_patterns("they gave $20 million in February 2022", RULES)}
     assert ("$20 million", "MONEY") in labels
     assert ("February 2022", "DATE") in labels
     assert not any(text == "20 million" for text, _ in labels)
@@ -65,12 +65,9 @@ def test_overlapping_matches_keep_the_longest():
         ('[[rule]]\nname = "a"\npattern = "x"\nlabel = "L"\nconfidence = 1\n', "rule 'a': needs at least one example"),
     ],
 )
-def test_a_bad_rule_file_fails_naming_the_rule(tmp_path, monkeypatch, content, message):
-    import qa.rules
-
+def test_a_bad_rule_file_fails_naming_the_rule(tmp_path, content, message):
     (tmp_path / "bad.toml").write_text(content, encoding="utf-8")
-    monkeypatch.setattr(qa.rules, "RULES_DIR", tmp_path)
     with pytest.raises(RuleError) as error:
-        load_rules("bad.toml", required=("label", "confidence"))
+        RuleFiles(tmp_path).rules("bad.toml", ("label", "confidence"))
     assert message in str(error.value)
     assert "rules/bad.toml" in str(error.value)

@@ -5,7 +5,8 @@ import os
 import pytest
 
 import qa.index
-from qa.index import CURRENT, SentenceIndex, read_manifest
+from qa.index import CURRENT, read_manifest
+from qa.service import Service
 from qa.pipeline import Pipeline
 from tests.conftest import make_corpus
 
@@ -15,14 +16,14 @@ def test_first_use_builds_the_index(tmp_path):
     pipeline = Pipeline(corpus, tmp_path / "index")
     result = pipeline.ask("Where does Alice Walker live?")
     assert [a.text for a in result.answers][:1] == ["Paris"]
-    manifest = pipeline.index.manifest
+    manifest = pipeline.service.manifest
     assert manifest.documents == {"one": 2, "two": 1}
     assert manifest.sentences == 3
 
 
 def test_a_changed_corpus_makes_the_index_stale_and_it_is_rebuilt(tmp_path):
     corpus = make_corpus(tmp_path, one="Alice lives in Paris.")
-    index = SentenceIndex(corpus, tmp_path / "index")
+    index = Service(corpus, tmp_path / "index")
     index.ensure()
     first = read_manifest(tmp_path / "index")[0]
     assert not index.is_stale()
@@ -36,14 +37,14 @@ def test_a_changed_corpus_makes_the_index_stale_and_it_is_rebuilt(tmp_path):
 def test_invalid_utf8_file_is_reported_and_skipped(tmp_path):
     corpus = make_corpus(tmp_path, good="Alice lives in Paris.")
     (corpus / "bad.txt").write_bytes(b"caf\xe9 au lait")
-    manifest = SentenceIndex(corpus, tmp_path / "index").ensure()
+    manifest = Service(corpus, tmp_path / "index").ensure()
     assert manifest.documents == {"good": 1}
     assert manifest.skipped == [{"path": "bad.txt", "reason": "not valid UTF-8 at byte 3"}]
 
 
 def test_a_crash_during_a_rebuild_leaves_the_previous_index_serving(tmp_path, monkeypatch):
     corpus = make_corpus(tmp_path, one="Alice lives in Paris.")
-    index = SentenceIndex(corpus, tmp_path / "index")
+    index = Service(corpus, tmp_path / "index")
     index.ensure()
     before = read_manifest(tmp_path / "index")
     (corpus / "two.txt").write_text("Bob lives in Rome.", encoding="utf-8")
@@ -51,7 +52,7 @@ def test_a_crash_during_a_rebuild_leaves_the_previous_index_serving(tmp_path, mo
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(qa.index, "annotate_document", explode)
+    monkeypatch.setattr(qa.index, "split_and_annotate", explode)
     with pytest.raises(RuntimeError):
         index.ensure()
     after = read_manifest(tmp_path / "index")
@@ -67,14 +68,14 @@ def test_a_foreign_index_directory_is_rebuilt_not_served(tmp_path):
     index_dir.mkdir()
     (index_dir / "something.txt").write_text("not an index")
     os.symlink("nowhere", index_dir / CURRENT)
-    index = SentenceIndex(corpus, index_dir)
+    index = Service(corpus, index_dir)
     assert index.is_stale()
     assert index.ensure().documents == {"one": 1}
 
 
 def test_a_build_without_manifest_is_not_current(tmp_path):
     corpus = make_corpus(tmp_path, one="Alice lives in Paris.")
-    index = SentenceIndex(corpus, tmp_path / "index")
+    index = Service(corpus, tmp_path / "index")
     index.ensure()
     target = (tmp_path / "index" / CURRENT).resolve()
     (target / "manifest.json").unlink()

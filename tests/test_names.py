@@ -2,10 +2,11 @@
 
 from qa.entities import annotate_document
 from qa.names import find_names
+from tests.rulesets import LEX, RULES
 
 
 def labels(text):
-    return {(n.text, n.label) for n in find_names(text)}
+    return {(n.text, n.label) for n in find_names(text, LEX)}
 
 
 def test_a_title_marks_a_person_and_is_not_part_of_the_name():
@@ -32,7 +33,7 @@ def test_a_sentence_initial_common_word_is_not_a_name():
 
 
 def test_a_later_mention_resolves_to_the_fullest_name():
-    annotated = annotate_document(["President Maria L. Gomez of Chile spoke.", "Later, Ms. Gomez left."])
+    annotated = annotate_document(["President Maria L. Gomez of Chile spoke.", "Later, Ms. Gomez left."], RULES)
     person = [e for e in annotated[1] if e.label == "PERSON"][0]
     assert person.text == "Gomez"
     assert person.canonical == "Maria L. Gomez"

@@ -1,10 +1,18 @@
 """Noun-phrase and site candidates: the question's own noun, the answer's slot, sites after prepositions."""
 
+import dataclasses
 import re
+from types import MappingProxyType
 
-from qa.extraction import NP, SITE, answer_labels, answer_slot, chunk_confidence, phrases, range_end_fit, sites
-from qa.question import analyze
-from qa.retrieval import Hit, Match
+from qa.extraction import chunk_confidence, phrases, range_end_fit, sites
+from qa.labels import NP, SITE
+from qa.question import analyze as analyze_with, answer_slot
+from qa.records import Hit, Match
+from tests.rulesets import LEX, RULES
+
+
+def analyze(question: str):
+    return analyze_with(question, RULES)
 
 
 def hit(text: str, *matched: str) -> Hit:
@@ -16,8 +24,8 @@ def hit(text: str, *matched: str) -> Hit:
 
 
 def candidates(question: str, text: str, *matched: str) -> dict[str, str]:
-    analysis = analyze(question)
-    found = phrases(hit(text, *matched), {NP: 1.0}, analysis, frozenset())
+    analysis = dataclasses.replace(analyze(question), labels=MappingProxyType({NP: 1.0}))
+    found = phrases(hit(text, *matched), analysis, LEX)
     return {c.text: c.rule for c in found}
 
 
@@ -54,10 +62,10 @@ def test_names_and_longer_phrases_are_likelier_answers():
 
 
 def test_a_capitalised_phrase_after_a_locative_preposition_is_a_site():
-    found = {c.text: c for c in sites(hit("The team stayed at the Harbour View Hotel and trained at University of Lakeside.", "stayed"), 0.9)}
+    found = {c.text: c for c in sites(hit("The team stayed at the Harbour View Hotel and trained at University of Lakeside.", "stayed"), LEX, 0.9)}
     assert set(found) == {"Harbour View Hotel", "University of Lakeside"}
     assert all(c.label == SITE and c.rule == "site-after-preposition" for c in found.values())
-    assert not sites(hit("Then Maria said that Tom left.", "left"), 0.9)
+    assert not sites(hit("Then Maria said that Tom left.", "left"), LEX, 0.9)
 
 
 def test_the_questions_own_noun_alone_is_no_answer():
@@ -69,14 +77,15 @@ def test_the_questions_own_noun_alone_is_no_answer():
 def test_an_ending_takes_the_later_date_of_a_range():
     text = "The weaver Anna Brill (1190\u20131247) founded the guild."
     first, second = text.index("1190"), text.index("1247")
-    assert range_end_fit(text, second, second + 4, "when did anna brill die") > range_end_fit(text, first, first + 4, "when did anna brill die")
-    assert range_end_fit(text, first, first + 4, "when was anna brill born") > range_end_fit(text, second, second + 4, "when was anna brill born")
+    assert analyze("When did Anna Brill die?").ending and not analyze("When was Anna Brill born?").ending
+    assert range_end_fit(text, second, second + 4, ending=True) > range_end_fit(text, first, first + 4, ending=True)
+    assert range_end_fit(text, first, first + 4, ending=False) > range_end_fit(text, second, second + 4, ending=False)
 
 
 def test_a_question_rule_may_have_labels_of_its_own():
-    assert "PERCENT" in answer_labels(analyze("How much of the lake freezes?").answer_type, analyze("How much of the lake freezes?").rule)
-    assert "WEIGHT" in answer_labels("NUM:count", "how-much-amount")
-    assert answer_labels("NUM:count") == {"NUMBER": 1.0}
+    assert "PERCENT" in analyze("How much of the lake freezes?").labels
+    assert "WEIGHT" in RULES.answer_types.labels("NUM:count", "how-much-amount")
+    assert RULES.answer_types.labels("NUM:count") == {"NUMBER": 1.0}
 
 
 def test_a_phrase_keeps_its_of_complement_unless_the_question_names_it():

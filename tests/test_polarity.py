@@ -3,7 +3,8 @@
 import pytest
 
 from qa.pipeline import Pipeline
-from qa.polarity import antonyms, contradiction, negation_words
+from qa import polarity
+from tests.rulesets import LEX
 from tests.conftest import make_corpus
 
 CONTRADICTED = [
@@ -33,11 +34,12 @@ AGREEING = [
 
 @pytest.mark.parametrize("question, sentence, why", CONTRADICTED + AGREEING)
 def test_contradiction(question, sentence, why):
-    assert contradiction(question, sentence) == why
+    negative, claims = polarity.asks(question, LEX)
+    assert polarity.contradiction(negative, claims, sentence, LEX) == why
 
 
 def test_antonyms_are_symmetric_and_never_their_own_opposite():
-    table = antonyms()
+    table = LEX.antonyms
     assert table, "rules/words/antonyms.txt is empty"
     for word, opposites in table.items():
         assert word not in opposites
@@ -46,8 +48,8 @@ def test_antonyms_are_symmetric_and_never_their_own_opposite():
 
 
 def test_negation_words_are_lower_case_words():
-    assert {"not", "never", "no"} <= negation_words()
-    assert all(w.isalpha() and w == w.lower() for w in negation_words())
+    assert {"not", "never", "no"} <= LEX.negations
+    assert all(w.isalpha() and w == w.lower() for w in LEX.negations)
 
 
 def test_the_service_abstains_when_the_only_sentence_says_the_opposite(tmp_path):

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
-import qa.rules
-from qa.question import classify, normalize, question_rules
-from qa.rules import RuleError
+from qa.question import classify as classify_with, normalize
+from qa.rulefiles import RuleError, RuleFiles
+from tests.rulesets import RULES as RULE_SET
 
-RULES = question_rules()
+RULES = RULE_SET.questions
+
+
+def classify(question):
+    return classify_with(question, RULE_SET)
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "trec_qc" / "train_5500.label"
 UIUC_FINE = """ABBR:abb ABBR:exp DESC:def DESC:desc DESC:manner DESC:reason ENTY:animal ENTY:body
 ENTY:color ENTY:cremat ENTY:currency ENTY:dismed ENTY:event ENTY:food ENTY:instru ENTY:lang
@@ -127,15 +131,9 @@ def test_patterns_are_linear_on_long_input():
 
 
 @pytest.fixture
-def rules_dir(tmp_path, monkeypatch):
-    """Point qa.rules at a temporary rules/ folder, with the caches cleared before and after."""
-    caches = (qa.rules._load_rules, qa.rules.read_lines, qa.rules.read_words)
-    for cache in caches:
-        cache.cache_clear()
-    monkeypatch.setattr(qa.rules, "RULES_DIR", tmp_path)
-    yield tmp_path
-    for cache in caches:
-        cache.cache_clear()
+def rules_dir(tmp_path):
+    """A temporary rules/ folder."""
+    return tmp_path
 
 
 def write_rules(folder, text):
@@ -166,25 +164,21 @@ examples = ["When?"]
 def test_malformed_rules_raise_rule_error_naming_the_rule(rules_dir, text, message):
     name = write_rules(rules_dir, text)
     with pytest.raises(RuleError, match=message) as error:
-        qa.rules.load_rules(name, required=("answer_type",))
+        RuleFiles(rules_dir).rules(name, ("answer_type",))
     assert str(error.value).startswith("rules/test.toml")
 
 
 def test_well_formed_rules_load(rules_dir):
     name = write_rules(rules_dir, "[lists]\nwh = \"wh.txt\"\n" + GOOD.replace("^when", "^{wh}"))
     (rules_dir / "wh.txt").write_text("# question words\nwhen\nwhere\n", encoding="utf-8")
-    (rule,) = qa.rules.load_rules(name, required=("answer_type",))
+    (rule,) = RuleFiles(rules_dir).rules(name, ("answer_type",))
     assert rule.regex.search("where is it") and not rule.regex.search("who is it")
 
 
 def test_missing_list_file_raises(rules_dir):
     name = write_rules(rules_dir, "[lists]\nwh = \"nowhere.txt\"\n" + GOOD)
     with pytest.raises(RuleError, match=r"list 'wh': no file rules/nowhere.txt"):
-        qa.rules.load_rules(name, required=("answer_type",))
-
-
-def test_question_rules_still_load_after_the_fixture():
-    assert question_rules()[0].name == RULES[0].name
+        RuleFiles(rules_dir).rules(name, ("answer_type",))
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="../shared/data is not present")

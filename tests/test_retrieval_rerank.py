@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_corpus
 from qa import retrieval
-from qa.extraction import answer_labels
 from qa.pipeline import Pipeline
 from qa.question import analyze
+from tests.conftest import make_corpus
+
+
+def _search(pipeline: Pipeline, question: str, limit: int):
+    snapshot = pipeline.service.snapshot()
+    with snapshot.store.view() as view:
+        return retrieval.retrieve(view, analyze(question, snapshot.rules), snapshot.rules.lexicon, limit=limit)
 
 
 def test_exact_share_counts_whole_words_not_stems():
@@ -21,10 +26,7 @@ def _top_sentence(tmp_path) -> str:
     # Same length, same stems: BM25 ties them, and a tie goes to the earlier sentence.
     text = "The organization was rebuilt in spring.\nThe organ was rebuilt in spring."
     pipeline = Pipeline(make_corpus(tmp_path, doc=text), tmp_path / "index")
-    question = analyze("When was the organ rebuilt?")
-    with pipeline.index.searcher() as (searcher, _):
-        hits = retrieval.search(searcher, question, answer_labels(question.answer_type), limit=2)
-    return hits[0].text
+    return _search(pipeline, "When was the organ rebuilt?", limit=2)[0].text
 
 
 def test_the_sentence_with_the_questions_own_form_comes_first(tmp_path):
@@ -40,6 +42,4 @@ def test_without_the_boost_the_tie_goes_to_the_earlier_sentence(tmp_path, monkey
 def test_the_search_returns_at_most_its_limit(tmp_path, limit):
     text = "The organ was rebuilt. The organ was rebuilt again. The organ was rebuilt once more."
     pipeline = Pipeline(make_corpus(tmp_path, doc=text), tmp_path / "index")
-    question = analyze("When was the organ rebuilt?")
-    with pipeline.index.searcher() as (searcher, _):
-        assert len(retrieval.search(searcher, question, {}, limit=limit)) == limit
+    assert len(_search(pipeline, "When was the organ rebuilt?", limit)) == limit

@@ -29,14 +29,9 @@ def test_strict_answers_when_the_sentence_holds_every_keyword(pipeline):
 
 
 def test_the_hit_names_the_keywords_it_lacks(pipeline):
-    from qa.extraction import answer_labels
-    from qa.question import analyze
-    from qa.retrieval import search
-
-    analysis = analyze(PARTLY)
-    with pipeline.index.searcher() as (searcher, _):
-        hits = search(searcher, analysis, answer_labels(analysis.answer_type))
+    hits = pipeline.ask(PARTLY, strict=True).hits
     assert set(hits[0].unmatched) == {"old"}
+    assert hits[0].rejected == "strict"
 
 
 @pytest.mark.parametrize("value, answered", [(True, False), ("true", False), ("1", False), (False, True), ("0", True), (None, True)])

@@ -1,7 +1,7 @@
 """Sentence splitting: Punkt with the abbreviation list, offsets, paragraphs."""
 
-from qa.text import split_sentences
 from tests.conftest import ARTICLE, CORPUS
+from tests.rulesets import split_sentences
 
 
 def article_sentences():
