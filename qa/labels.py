@@ -7,7 +7,10 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GROUP", "NORP", "COUNTRY", "CITY", "R
 # Spans found at question time by qa/extraction.py.
 DESCRIPTION, NP, REASON, GROUP, SITE = "DESCRIPTION", "NP", "REASON", "GROUP", "SITE"
 QUESTION_TIME_LABELS = frozenset({DESCRIPTION, NP, REASON, GROUP, SITE})
-# Amounts: what they count follows them ("2 million [ethnic Germans]").
-QUANTITIES = frozenset({"NUMBER", "MONEY", "PERCENT", "SHARE", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE"})
+# Amounts that count or measure what follows them ("2 million [ethnic Germans]", "$5 million [in aid]"):
+# the question's words before them are further away than those after.
+COUNTS = frozenset({"NUMBER", "MONEY", "PERCENT", "SHARE", "DISTANCE", "WEIGHT", "SIZE"})
+# Every amount: its confidence depends partly on whether what follows it is what the question counts.
+QUANTITIES = COUNTS | {"SPEED", "TEMPERATURE"}
 # Places a "where" question is answered by.
 PLACES = frozenset({"CITY", "COUNTRY", "REGION"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.labels import QUANTITIES
+from qa.labels import COUNTS
 from qa.names import surname
 from qa.question import Analysis
 from qa.records import Answer, Candidate
@@ -54,7 +54,7 @@ def proximity(candidate: Candidate) -> float:
     for m in candidate.hit.matched:
         distance = max(0, m.start - candidate.end, candidate.start - m.end)
         # A quantity counts what follows it ("2 million [ethnic Germans]"): words before are further.
-        if candidate.label in QUANTITIES and m.end <= candidate.start:
+        if candidate.label in COUNTS and m.end <= candidate.start:
             distance = distance * 2 + QUANTITY_GAP
         # A clause break (", and", ";") between them puts them further apart.
         gap_start, gap_end = min(m.end, candidate.end), max(m.start, candidate.start)
