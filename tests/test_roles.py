@@ -1,0 +1,39 @@
+"""Titles and roles: canonical title words, the titles a question asks about, what a sentence calls a person."""
+
+from tests.rulesets import LEX
+
+TITLES = LEX.titles
+
+
+def test_a_title_abbreviation_has_a_canonical_form():
+    assert TITLES.canonical("Gen.") == "general"
+    assert TITLES.canonical("tractor") == "tractor"
+
+
+def test_the_titles_a_question_asks_about_longest_first():
+    assert TITLES.titles_in("who is the prime minister of peru") == (("prime", "minister"),)
+    assert TITLES.titles_in("who wrote the book") == ()
+
+
+def test_the_title_right_before_a_name():
+    text = "Treasury Secretary Jane Smith spoke."
+    start, end = TITLES.title_before(text, text.index("Jane"))
+    assert text[start:end] == "Treasury Secretary"
+    assert TITLES.title_before("Yesterday Jane Smith spoke.", len("Yesterday ")) is None
+
+
+def test_role_words_come_from_the_title_and_the_apposition():
+    text = "Jane Smith, the mayor of Elmford, opened the bridge."
+    words = TITLES.role_words(text, 0, len("Jane Smith"))
+    assert "mayor" in words and "elmford" in words and "the" not in words
+
+
+def test_the_president_refers_back_to_the_sentence_before():
+    text = "The president, Jane Smith, spoke."
+    words = TITLES.role_words(text, text.index("Jane"), text.index(",", text.index("Jane")), context="The Kenyan president arrived.")
+    assert "kenyan" in words
+
+
+def test_honorifics_say_nothing_of_a_role():
+    assert {"mr", "mrs", "dr"} <= TITLES.honorifics
+    assert "president" not in TITLES.honorifics

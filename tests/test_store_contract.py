@@ -1,0 +1,150 @@
+"""The contract of a sentence store (qa/store.py), run against every implementation.
+
+A second store (another engine) is checked by adding its factory to STORES.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.records import Entity
+from qa.store import BODY, TYPES, Clause, Query
+from qa.text import Sentence
+from qa.whoosh_store import WhooshStore
+from tests.rulesets import LEX
+
+
+def whoosh(path):
+    return WhooshStore.create(path, LEX)
+
+
+STORES = [pytest.param(whoosh, id="whoosh")]
+
+
+def sentences(doc: str, *texts: str, paragraphs=None) -> list[Sentence]:
+    paragraphs = paragraphs or [0] * len(texts)
+    return [Sentence(doc, i, p, 0, len(t), t) for i, (t, p) in enumerate(zip(texts, paragraphs))]
+
+
+def money(text: str) -> list[Entity]:
+    start = text.index("$")
+    end = text.index(".", start + 2)
+    return [Entity(start, end, text[start:end], "MONEY", "money-symbol", 0.95)]
+
+
+def words(text: str) -> Query:
+    return Query(tuple(Clause(BODY, (stem,)) for stem in LEX.stems(text)))
+
+
+@pytest.fixture(params=STORES)
+def store(request, tmp_path):
+    store = request.param(tmp_path)
+    with store.writer() as writer:
+        texts = ("The port reopened on Monday.", "Oil prices rose at the port.", "The oil tanker paid $5 million.")
+        writer.add("harbour", sentences("harbour", *texts, paragraphs=[0, 0, 1]), [[], [], money(texts[2])])
+        writer.add("farm", sentences("farm", "Wheat prices fell.", "The farm sold oil seed."), [[], []])
+    yield store
+    store.close()
+
+
+def texts(view, found) -> list[str]:
+    return [view.sentence(f.ref).text for f in found]
+
+
+@pytest.mark.parametrize("make", STORES)
+def test_an_empty_store_finds_nothing(tmp_path, make):
+    store = make(tmp_path)
+    with store.view() as view:
+        assert view.search(words("oil"), 10) == []
+        assert view.documents() == {} and view.sentence_count() == 0
+    store.close()
+
+
+def test_documents_and_counts(store):
+    with store.view() as view:
+        assert view.documents() == {"harbour": 3, "farm": 2}
+        assert view.sentence_count() == 5
+        assert view.has_document("farm") and not view.has_document("nowhere")
+        assert view.doc_frequency(LEX.stems("oil")[0]) == 3
+        assert view.doc_frequency("zzzz") == 0
+
+
+def test_more_matching_words_rank_higher_and_ties_keep_storage_order(store):
+    with store.view() as view:
+        found = view.search(words("oil port"), 10)
+        assert texts(view, found)[0] == "Oil prices rose at the port."
+        scores = [f.score for f in found]
+        assert scores == sorted(scores, reverse=True)
+        assert len(found) == 4  # every sentence with either word, no other
+
+
+def test_the_limit_and_the_document_filter(store):
+    with store.view() as view:
+        assert len(view.search(words("oil port"), 2)) == 2
+        found = view.search(words("oil prices"), 10, doc="farm")
+        assert {view.sentence(f.ref).doc for f in found} == {"farm"}
+        assert view.search(words("oil"), 10, doc="nowhere") == []
+
+
+def test_a_phrase_needs_its_words_next_to_each_other(store):
+    with store.view() as view:
+        phrase = Query((Clause(BODY, tuple(LEX.stems("oil prices"))),))
+        assert texts(view, view.search(phrase, 10)) == ["Oil prices rose at the port."]
+
+
+def test_boosts_only_raise_sentences_the_words_found(store):
+    with store.view() as view:
+        plain = view.search(words("oil"), 10)
+        boosted = view.search(Query(words("oil").clauses, (Clause(TYPES, ("MONEY",), 5.0),)), 10)
+        assert texts(view, boosted)[0] == "The oil tanker paid $5 million."
+        assert len(boosted) == len(plain)  # the boost found no sentence of its own
+
+
+def test_a_sentence_comes_back_as_it_was_stored(store):
+    with store.view() as view:
+        (found,) = view.search(words("tanker"), 10)
+        sentence = view.sentence(found.ref)
+        assert (sentence.doc, sentence.index, sentence.paragraph) == ("harbour", 2, 1)
+        assert [(e.text, e.label, e.rule, e.confidence) for e in sentence.entities] == [("$5 million", "MONEY", "money-symbol", 0.95)]
+
+
+def test_neighbours_stay_inside_their_document(store):
+    with store.view() as view:
+        assert [s.index for s in view.neighbours("harbour", 2, before=5)] == [0, 1]
+        assert [s.index for s in view.neighbours("harbour", 0, before=2, after=1)] == [1]
+        assert [s.text for s in view.neighbours("farm", 0, before=1, after=5)] == ["The farm sold oil seed."]
+        assert view.neighbours("nowhere", 3, before=2, after=2) == []
+
+
+def test_a_failed_write_changes_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.writer() as writer:
+            writer.add("late", sentences("late", "Oil spilled late."), [[]])
+            raise RuntimeError("the writer's caller failed")
+    with store.view() as view:
+        assert "late" not in view.documents()
+
+
+def test_deleting_and_replacing_a_document(store):
+    with store.writer() as writer:
+        writer.delete("farm")
+    with store.view() as view:
+        assert view.documents() == {"harbour": 3}
+        assert all(view.sentence(f.ref).doc == "harbour" for f in view.search(words("oil prices"), 10))
+        assert view.neighbours("farm", 1, before=1) == []
+    with store.writer() as writer:
+        writer.delete("harbour")
+        writer.add("harbour", sentences("harbour", "The port closed.", "Oil prices fell."), [[], []])
+    with store.view() as view:
+        assert view.documents() == {"harbour": 2}
+        assert texts(view, view.search(words("port"), 10)) == ["The port closed."]
+        assert [s.text for s in view.neighbours("harbour", 1, before=1)] == ["The port closed."]
+
+
+def test_a_view_is_a_snapshot_and_a_later_view_sees_the_write(store):
+    with store.view() as before:
+        with store.writer() as writer:
+            writer.add("late", sentences("late", "Oil spilled late."), [[]])
+        assert "late" not in before.documents()
+    with store.view() as after:
+        assert "late" in after.documents()
