@@ -308,7 +308,10 @@ def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     elif w.endswith("s") and not w.endswith("ss") and len(w) > 2:
         candidates = [w[:-1]]
     for candidate in candidates:
-        if candidate in grammar.bases or _known(candidate):
+        if candidate in grammar.bases or (lexicon_tag(candidate) or "").startswith("VB"):
+            return candidate
+    for candidate in candidates:
+        if _known(candidate):
             return candidate
     return candidates[0] if candidates else w
 
@@ -384,8 +387,9 @@ def _repair(tokens: list[_Token], grammar: Grammar) -> None:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if nxt is None:
             break
-        if tok.tag == "MD" or (tok.lower in NEGATIONS and k and tokens[k - 1].tag == "MD"):
-            if nxt.tag[:2] in ("NN", "JJ") and nxt.tag != "NNP" and _verb_reading(nxt, grammar):
+        modal_like = tok.tag == "MD" or tok.lower in ("do", "does", "did")
+        if modal_like or (tok.lower in NEGATIONS and k and (tokens[k - 1].tag == "MD" or tokens[k - 1].lower in ("do", "does", "did"))):
+            if nxt.tag in ("NN", "JJ", "VBP") or (nxt.tag == "NNS" and _verb_reading(nxt, grammar)):
                 nxt.tag, nxt.chunk = "VB", "I-VP"
         elif tok.tag == "TO" and nxt.tag[:2] in ("NN", "JJ") and nxt.tag != "NNP":
             if (lexicon_tag(nxt.lower) or "").startswith("VB") or nxt.lower in grammar.bases:
@@ -396,6 +400,11 @@ def _repair(tokens: list[_Token], grammar: Grammar) -> None:
                 nxt.tag, nxt.chunk = ("VBZ" if nxt.lower.endswith("s") else "VBD"), "B-VP"
                 if after is not None and after.chunk == "I-NP":
                     after.chunk = "B-NP"
+        # "someone heads the agency": a plural noun after a noun and before a determiner is a verb.
+        after2 = tokens[k + 2] if k + 2 < len(tokens) else None
+        if nxt.tag == "NNS" and tok.tag in ("NN", "NNP", "PRP") and after2 is not None and after2.tag in ("DT", "PRP$"):
+            nxt.tag, nxt.chunk = "VBZ", "B-VP"
+            after2.chunk = "B-NP"
         # "a bomb scare": a bare verb right after a noun, with no modal or "to", is a noun.
         ends = k + 2 >= len(tokens) or tokens[k + 2].tag in (".", ",", ":", "IN", "CC", "TO")
         if nxt.tag == "VB" and tok.chunk.endswith("NP") and tok.tag in ("NN", "NNP") and ends:
@@ -535,7 +544,7 @@ class _Builder:
     def subject_start(self, g: int) -> int:
         """Return the first group of a subject ending at g: "the sale of X to Y [was approved]"."""
         start = self.np_start(g)
-        while self.kind(start - 1) == "PP" and start - 1 not in self.claimed and self.kind(start - 2) == "NP":
+        while self.kind(start - 1) in ("PP", "TO") and start - 1 not in self.claimed and self.kind(start - 2) == "NP":
             earlier = self.np_start(start - 2)
             if self.kind(earlier - 1) in ("VP", "PP", "TO", "SUB"):
                 break  # that noun phrase is an object, not the start of this subject
@@ -759,7 +768,7 @@ class _Builder:
                 continue
             if g in self.claimed:
                 break
-            if kind in ("PP", "SUB") and self.kind(g + 1) == "NP" and not self.opens_clause(g + 1):
+            if kind in ("PP", "SUB", "TO") and self.kind(g + 1) == "NP" and not self.opens_clause(g + 1):
                 prep = " ".join(self.words(g))
                 end = self.np_end(g + 1)
                 p = self.gphrase(g + 1, end)
