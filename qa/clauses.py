@@ -442,7 +442,7 @@ def _groups(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             kind = "VP"
         elif not kind:
             kind = {",": ",", ".": ".", ":": ":", '"': '"', "(": "(", ")": ")"}.get(tok.tag, tok.word if tok.word in ",;:\"'()" else "O")
-            if tok.tag in ("$", "£") or tok.word in "£$€¥":
+            if tok.tag in ("$", "£", "CD") or tok.word in "£$€¥":
                 kind = "NP"
             if tok.tag == "RB":
                 kind = "ADVP"
@@ -934,7 +934,7 @@ class _Builder:
                 continue
             # "Foreign Secretary Jane Roe", "Brazilian striker Roe", "council member Roe"
             self.title_before(g)
-            if self.kind(g + 1) != "," or self.kind(g + 2) != "NP" or (g > 0 and self.kind(g - 1) == "PP" and self.words(g - 1) == ["of"]):
+            if self.kind(g + 1) != "," or self.kind(g + 2) != "NP":
                 continue
             end = self.np_end(g + 2)
             after = self.kind(end)
@@ -970,9 +970,10 @@ class _Builder:
         # peel a capitalised title off the start of the name run ("Foreign Secretary")
         run = [t.lower.rstrip(".") for t in toks[k:]]
         title_len = 0
-        for size in range(min(4, len(run) - 1), 0, -1):
-            if " ".join(run[:size]) in self.g.titles:
-                title_len = size
+        # the name starts after the last title word of the run ("International Development Minister | Jane Roe")
+        for at in range(len(run) - 2, -1, -1):
+            if run[at] in self.g.titles and run[at] not in self.g.honorifics:
+                title_len = at + 1
                 break
         name_from = k + title_len
         if name_from >= len(toks):

@@ -129,7 +129,7 @@ def _declarative(aux: str, body: str, grammar: Grammar) -> str:
     while end + 1 < len(groups) and groups[end].kind in ("PP", "POS") and groups[end + 1].kind == "NP" and \
             tokens[groups[end].i].lower in ("of", "'s", "\u2019s"):
         end += 2
-    has_verb = any(g.kind == "VP" for g in groups[end:])
+    has_verb = end < len(groups) and groups[end].kind in ("VP", "ADVP")
     cut = tokens[groups[end - 1].j - 1].end
     last = tokens[groups[end - 1].j - 1]
     if not has_verb and groups[end - 1].j - groups[end - 1].i >= 2 and last.tag.startswith("NN") and not last.tag.startswith("NNP"):
@@ -166,11 +166,25 @@ def _roles(clause: Clause) -> dict[str, Phrase]:
     return roles
 
 
-def _frame_clause(p: Parse, grammar: Grammar) -> Clause | None:
+def _starts_with_verb(body: str, grammar: Grammar) -> bool:
+    tokens = _tokens(body, grammar)
+    _repair(tokens, grammar)
+    groups = _groups(tokens, grammar)
+    return bool(groups) and groups[0].kind == "VP"
+
+
+def _frame_clause(p: Parse, grammar: Grammar, gap: str = "subject") -> Clause | None:
     verbal = [c for c in p.clauses if c.verb is not None]
     if not verbal:
         return None
     main = verbal[0]
+    if gap == "object" and len(verbal) > 1:
+        # "what did X say the plan would ensure": the gap is in the last clause lacking its object
+        lacking = [c for c in verbal if not c.objects and c.complement is None and c.verb.lemma not in grammar.words["copulas"]]
+        if lacking:
+            main = lacking[-1]
+            if main is not verbal[0]:
+                return main
     # "Who is expected to cut the cost": the question is about cutting.
     for c in verbal[1:]:
         if c.kind == "infinitive" and main.verb.lemma in grammar.words["infinitive_complements"]:
@@ -191,8 +205,8 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
     if gap == "none":
         target = groups.get("target")
         first = (target or "").split(" ", 1)[0]
-        if slot == "description" and first.islower() and (lexicon_tag(first) or "") in ("VBN", "VBD", "VBG"):
-            return None  # "who was arrested" is a passive, not a name
+        if slot == "description" and any(w.islower() and (lexicon_tag(w) or "") in ("VBN", "VBD", "VBG") for w in (target or "").split()):
+            return None  # "who was arrested", "what was X nicknamed": a passive, not a name
         args = ()
         if slot == "identity" and target:
             args = (Argument("complement", target, content_stems(target, grammar)),)
@@ -213,13 +227,24 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
             stranded, body = last[1].lower(), last[0]
         decl = _declarative(aux, body, grammar)
     stranded = stranded or (prep.lower() if prep else None)
+    if gap == "object" and aux and _starts_with_verb(body, grammar):
+        return None  # "who will run the firm": the wh-word is the subject
     p = parse(decl, grammar)
-    clause = _frame_clause(p, grammar)
+    clause = _frame_clause(p, grammar, gap)
+    if gap == "subject" and groups.get("wh", "who").lower() in ("which", "what") and not aux and \
+            (clause is None or not _is_placeholder(clause.subject) or clause.verb.start != len(PLACEHOLDER) + 1):
+        # "which two aircraft makers are fighting": the wh-phrase is the body's own first noun phrase
+        p2 = parse(body, grammar)
+        c2 = _frame_clause(p2, grammar, gap)
+        if c2 is not None and c2.subject is not None and c2.subject.start == 0:
+            noun = c2.subject.text
+            p, clause = p2, c2
+            decl = PLACEHOLDER  # the subject is the wh-phrase itself
     if clause is None:
         return None
     roles = _roles(clause)
     if gap == "subject":
-        gap_role = next((r for r, ph in roles.items() if _is_placeholder(ph)), "agent")
+        gap_role = next((r for r, ph in roles.items() if _is_placeholder(ph) or (decl == PLACEHOLDER and ph is clause.subject)), "agent")
         if clause.verb.lemma in grammar.words["copulas"] and clause.voice == "active":
             gap_role = "identity"
     elif stranded:
@@ -237,7 +262,7 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
         gap_role = slot
     args = []
     for role, ph in roles.items():
-        if _is_placeholder(ph) or (role == "recipient" and any(a.phrase is ph for a in clause.adjuncts)):
+        if _is_placeholder(ph) or (decl == PLACEHOLDER and ph is clause.subject) or (role == "recipient" and any(a.phrase is ph for a in clause.adjuncts)):
             continue
         args.append(Argument(role, ph.text, content_stems(ph.text, grammar)))
     for adjunct in clause.adjuncts:
