@@ -291,16 +291,12 @@ def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     candidates: list[str] = []
     if w.endswith("ied") and len(w) > 4:
         candidates = [w[:-3] + "y"]
-    elif w.endswith("ed") and len(w) > 3:
-        stem = w[:-2]
-        candidates = [stem, w[:-1]]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
-            candidates.insert(0, stem[:-1])
-    elif w.endswith("ing") and len(w) > 4:
-        stem = w[:-3]
+    elif (w.endswith("ed") and len(w) > 3) or (w.endswith("ing") and len(w) > 4):
+        stem = w[:-2] if w.endswith("ed") else w[:-3]
         candidates = [stem, stem + "e"]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
-            candidates.insert(0, stem[:-1])
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+            # "stopped" -> "stop" before "stopp"; "called" keeps its double l, "cancelled" loses it
+            candidates.insert(0 if stem[-1] not in "ls" else 2, stem[:-1])
     elif w.endswith("ies") and len(w) > 4:
         candidates = [w[:-3] + "y"]
     elif w.endswith("es") and w[-3:-2] in ("s", "x", "z", "h", "o") and len(w) > 3:
@@ -382,6 +378,10 @@ def _verb_reading(token: _Token, grammar: Grammar) -> bool:
 
 def _repair(tokens: list[_Token], grammar: Grammar) -> None:
     """Fix the tagger's usual slips around verbs in place."""
+
+    def closes_after(k: int) -> bool:
+        return k + 1 >= len(tokens) or tokens[k + 1].tag in (",", ".", ":", "IN", "CC")
+
     relatives = grammar.words["relatives"]
     for k, tok in enumerate(tokens):
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -416,6 +416,13 @@ def _repair(tokens: list[_Token], grammar: Grammar) -> None:
             if tok.chunk != "B-NP" and tok.chunk != "I-NP":
                 tok.chunk = "B-NP"
             after.chunk = "I-NP"
+        # "the former finance chief,": an adjective closing a noun phrase is its head noun.
+        closes = after is None or after.tag in (",", ".", ":", "IN", "CC") or after.chunk.endswith("VP")
+        if nxt.tag == "JJ" and nxt.chunk == "B-ADJP" and tok.tag in ("NN", "NNP") and tok.chunk.endswith("NP") and closes:
+            nxt.tag, nxt.chunk = "NN", "I-NP"
+        # "the flooding", "the building": a gerund after a determiner is a noun.
+        if tok.tag == "DT" and tok.lower in DETERMINERS and (nxt.tag == "VBG" or (nxt.tag == "RB" and closes_after(k + 1))):
+            tok.chunk, nxt.tag, nxt.chunk = "B-NP", "NN", "I-NP"
         # A participle tagged as a past tense right after "be" or "have" is still a verb.
         if tok.chunk.endswith("VP") and nxt.tag == "VBN" and nxt.chunk == "B-VP" and lemma(tok.lower, grammar) in ("be", "have"):
             nxt.chunk = "I-VP"
@@ -456,6 +463,19 @@ def _groups(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             last.j = k + 1
         else:
             groups.append(_Group(kind, k, k + 1))
+    # "[the farmers] bought | has closed": a finite verb after a full verb starts another verb group.
+    auxiliaries = ("be", "have", "do", "will", "would", "can", "could", "shall", "should", "may", "might", "must", "get")
+    split: list[_Group] = []
+    for grp in groups:
+        at = grp.i
+        if grp.kind == "VP":
+            for k in range(grp.i + 1, grp.j):
+                prev = tokens[k - 1]
+                if tokens[k].tag in ("VBD", "VBZ", "VBP", "MD") and prev.tag.startswith("VB") and lemma(prev.lower, grammar) not in auxiliaries:
+                    split.append(_Group("VP", at, k))
+                    at = k
+        split.append(_Group(grp.kind, at, grp.j))
+    groups = split
     # "the firm 's sale" is one noun phrase whose possessor is "the firm".
     merged: list[_Group] = []
     for g in groups:
@@ -483,7 +503,7 @@ class _Builder:
         self.gr = _groups(self.t, grammar)
         self.clauses: list[dict] = []
         self.appositions: list[Apposition] = []
-        self.found = self.find_markers()
+        self.found = self.split_at_markers()
         # The words of a multi-word marker ("in order to", "following") are no verb and no adjunct.
         self.claimed: set[int] = set()
         for start, end, a, b, _ in self.found:
@@ -751,6 +771,10 @@ class _Builder:
                     break
                 end = self.np_end(g)
                 p = self.gphrase(g, end)
+                if p and end - g == 1 and self.gr[g].j - self.gr[g].i <= 3 and self.adjunct_kind("on", p) == "time":
+                    clause["adjuncts"].append(Adjunct("", p, "time"))  # "last year", "this month"
+                    g = end
+                    continue
                 if copular and clause["complement"] is None:
                     clause["complement"] = p
                 elif len(clause["objects"]) < 2 and p:
@@ -835,6 +859,30 @@ class _Builder:
             end += 1
         return end
 
+    def split_at_markers(self) -> list[tuple]:
+        """Find the markers, giving each its own groups ("were evacuated | following")."""
+        found = self.find_markers()
+        cuts = set()
+        for start, end, *_ in found:
+            for k, tok in enumerate(self.t):
+                if tok.start == start or tok.end == end:
+                    cuts.add(k if tok.start == start else k + 1)
+        if cuts:
+            split = []
+            for grp in self.gr:
+                at = grp.i
+                for c in sorted(cuts):
+                    if grp.i < c < grp.j:
+                        split.append(_Group(grp.kind, at, c))
+                        at = c
+                split.append(_Group(grp.kind, at, grp.j))
+            for grp in split:
+                if grp.kind == "VP" and all(not self.t[k].tag.startswith(("VB", "MD")) for k in range(grp.i, grp.j)):
+                    grp.kind = "PP"
+            self.gr = split
+            found = self.find_markers()
+        return found
+
     def find_markers(self) -> list[tuple]:
         found = []
         for rule in self.g.markers:
@@ -847,7 +895,7 @@ class _Builder:
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         kept = []
         for f in found:
-            if kept and f[0] < kept[-1][1]:
+            if any(k[0] <= f[0] and f[1] <= k[1] and k[1] - k[0] > f[1] - f[0] for k in kept):
                 continue
             kept.append(f)
         return kept
@@ -876,7 +924,7 @@ class _Builder:
             is_clause = self.kind(g) == "NP" and self.opens_clause(g)
             if takes == "clause" and not is_clause:
                 return
-            if takes == "phrase" and self.kind(g) not in ("NP", "VP"):
+            if takes == "phrase" and not (self.kind(g) == "NP" or (self.kind(g) == "VP" and self.t[self.gr[g].i].tag == "VBG")):
                 return
             if takes == "any" and not is_clause and self.kind(g) != "NP":
                 return
@@ -947,7 +995,7 @@ class _Builder:
                 continue
             if self.is_name(g) and not self.is_name(g + 2):
                 self.appositions.append(Apposition(first, second, "comma-apposition"))
-            elif self.is_name(g + 2) and not self.is_name(g) and end == g + 3:
+            elif self.is_name(g + 2) and not self.is_name(g):
                 self.appositions.append(Apposition(second, first, "comma-apposition-reversed"))
         # "As chief operating officer, X will run the firm"
         if self.kind(0) in ("SUB", "PP") and self.words(0) == ["as"]:
