@@ -44,7 +44,8 @@ MARKER_FIELDS = ("relation", "takes", "confidence")
 FRAME_FIELDS = ("slot", "gap", "confidence")
 WORD_CLASSES = (
     "copulas", "passive_auxiliaries", "subordinators", "relatives", "infinitive_complements",
-    "object_control", "time_prepositions", "place_prepositions", "manner_prepositions",
+    "object_control", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
+    "phrase_stops",
 )
 RELATIONS = frozenset({"reason", "purpose"})
 TAKES = frozenset({"clause", "phrase", "gerund", "verb", "any"})
@@ -931,6 +932,11 @@ class _Builder:
             stop = self.span_to_stop(g, is_clause)
             if not is_clause:
                 stop = min(stop, self.chain_end(g, stop) if self.kind(g) == "NP" else stop)
+                # "a bomb scare | during the game": a time or place phrase is no part of the reason
+                for k in range(g + 1, stop):
+                    if self.kind(k) in ("PP", "SUB") and " ".join(self.words(k)) in self.g.words["phrase_stops"]:
+                        stop = k
+                        break
         phrase = self.gphrase(g, stop)
         if phrase is None:
             return

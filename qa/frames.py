@@ -271,6 +271,8 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
         args.append(Argument("adjunct", adjunct.phrase.text, content_stems(adjunct.phrase.text, grammar), adjunct.preposition))
     if slot == "gap":
         slot = gap_role
+    if noun and noun.split()[0].lower() in grammar.words["amount_nouns"]:
+        slot = "amount"  # "what share of the problems has been solved": the answer is a figure
     lemma_ = clause.verb.lemma
     return Frame(q, lemma_, clause.voice, clause.negated, slot, gap_role, noun, tuple(args), None,
                  tuple(grammar.role_verbs.get(lemma_, ())), rule.name, conf, grammar)
@@ -437,6 +439,21 @@ def _premodified_amounts(frame: Frame, parsed: Parse, grammar: Grammar) -> list[
     return out
 
 
+def _names_for(fillers: list[Filler], parsed: Parse) -> list[Filler]:
+    """Return the name written beside a filler that describes a person or body ("One woman, [Jo Park],")."""
+    named = []
+    for f in fillers:
+        if f.role not in ("agent", "patient", "recipient", "identity"):
+            continue
+        for a in parsed.appositions:
+            inside = f.start <= a.head.start and a.head.end <= f.end and a.head.end - a.head.start < f.end - f.start
+            described = a.description.start == f.start and a.description.end == f.end
+            if inside or described:
+                named.append(Filler(a.head.start, a.head.end, a.head.text, f.role, f.clause, f"{f.rule}/name-{a.rule}",
+                                    f.confidence * 1.05, f.negated))
+    return named
+
+
 def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]) -> list[Filler]:
     """Return the spans of the parsed sentence that fill the frame's slot, best first."""
     g = frame.grammar
@@ -465,6 +482,7 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
             out.append(Filler(ph.start, ph.end, text, frame.slot, clause, f"{frame.rule}/{clause.rule}/{route}", conf, clause.negated))
     if frame.slot == "amount":
         out += _premodified_amounts(frame, parsed, g)
+    out += _names_for(out, parsed)
     best: dict[tuple[int, int], Filler] = {}
     for f in out:
         key = (f.start, f.end)
