@@ -3,7 +3,7 @@
 Usage (from the repository root):
 
     python bench/frames.py --news ../shared/data/news_dev [--squad ../shared/data/squad/dev-v1.1.json]
-        [--sample 600] [--misses] [--seed 1]
+        [--sample 600] [--misses] [--seed 1] [--thesaurus]
 
 For every answerable news question the evidence sentence(s) are the article's
 sentences (qa.text.split_sentences) holding an evidence string; for SQuAD the
@@ -12,6 +12,8 @@ and per phrasing it prints: frame (share of questions a frame rule reads),
 filler (share with at least one filler in the evidence), F1 (token F1 of the
 top filler against the gold answers, 0 when there is none) and F1|filled (the
 same over the questions that got a filler). Also the parse time per sentence.
+Predicates match by equal lemma only, or with --thesaurus also through the
+groups of rules/synonyms.txt (as the pipeline's caller would).
 """
 
 from __future__ import annotations
@@ -34,9 +36,29 @@ from qa.frames import fill, question_frame  # noqa: E402
 from qa.text import split_sentences  # noqa: E402
 
 
-def same_predicate(a: str, b: str) -> bool:
-    """Return False: the bench measures the layer alone, without the project's thesaurus."""
+def no_thesaurus(a: str, b: str) -> bool:
+    """Return False: measure the layer alone, equal lemmas only."""
     return False
+
+
+def thesaurus(rules: Path):
+    """Return a same_predicate test over the groups of rules/synonyms.txt (stems of one-word members)."""
+    from qa.rules import parse_lines
+    from qa.text import stem
+
+    groups: dict[str, set[int]] = collections.defaultdict(set)
+    for number, entry in enumerate(parse_lines((rules / "synonyms.txt").read_text(encoding="utf-8"))):
+        for word in entry[0]:
+            if " " not in word:
+                groups[stem(word)].add(number)
+
+    def same(a: str, b: str) -> bool:
+        return bool(groups.get(stem(a), set()) & groups.get(stem(b), set()))
+
+    return same
+
+
+same_predicate = no_thesaurus
 
 
 def run(items, grammar, misses: bool):
@@ -118,8 +140,12 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--thesaurus", action="store_true", help="match predicates through rules/synonyms.txt")
     args = parser.parse_args()
+    global same_predicate
     grammar = load_grammar(ROOT / "rules")
+    if args.thesaurus:
+        same_predicate = thesaurus(ROOT / "rules")
     parse("Warm the tagger up once.", grammar)
     rows, times = run(news_items(args.news), grammar, args.misses)
     table(f"news_dev answerable questions (evidence sentences given)", rows)
