@@ -65,7 +65,7 @@ MODALS_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away", "back", "through"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "its", "his", "their", "this", "that", "these", "those", "who", "which"})
-TIME_SHAPE = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2}|\d{1,2}(?:st|nd|rd|th)?)\b")
+TIME_SHAPE = re.compile(r"(?<![\d.,£$€¥])(?:1[0-9]{3}|20[0-9]{2}|\d{1,2}(?:st|nd|rd|th))(?![\d.,%])\b")  # years, ordinals
 MAX_REASON_TOKENS = 40  # a reason or purpose runs to punctuation, but never further than this
 
 
@@ -483,7 +483,10 @@ def _groups(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
         if len(merged) >= 2 and merged[-1].kind == "POS" and merged[-2].kind == "NP" and g.kind == "NP":
             merged.pop()
             merged[-1] = _Group("NP", merged[-1].i, g.j)
-        elif merged and merged[-1].kind == "NP" and g.kind == "NP" and tokens[merged[-1].j - 1].word in "£$€¥":
+        elif merged and merged[-1].kind == "NP" and g.kind == "NP" and (
+            tokens[merged[-1].j - 1].word in "£$€¥"
+            or (g.j - g.i == 1 and tokens[g.i].tag == "CD" and tokens[merged[-1].j - 1].tag == "NNP")  # "March 2004"
+        ):
             merged[-1] = _Group("NP", merged[-1].i, g.j)
         else:
             merged.append(g)
@@ -1026,7 +1029,7 @@ class _Builder:
         title_len = 0
         # the name starts after the last title word of the run ("International Development Minister | Jane Roe")
         for at in range(len(run) - 2, -1, -1):
-            if run[at] in self.g.titles and run[at] not in self.g.honorifics:
+            if (run[at] in self.g.titles or run[at] in self.g.role_nouns) and run[at] not in self.g.honorifics:
                 title_len = at + 1
                 break
         name_from = k + title_len

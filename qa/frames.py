@@ -40,7 +40,9 @@ ELSEWHERE = 0.9  # a named argument found in the sentence, outside the clause
 PRONOUN_ARG = 0.75  # the clause has a pronoun where the question names the argument
 DERIVED = 0.8  # a nominalisation or role noun states the predicate less surely than a verb
 AMOUNT = re.compile(
-    r"(?:[£$€¥]\s?)?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion|thousand|hundred|per\s?cent|percent|%)\b)?"
+    r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+(?:thousands|millions|billions))"
+    r"|(?:[£$€¥]\s?)?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion|thousand|hundred|per\s?cent|percent|%)\b)?"
+    r"(?:\s(?:euros?|dollars?|pounds?|yen|yuan|francs?|rupees?|roubles?|rubles?|pesos?|dinars?|pence|cents?)\b)?"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?)\b(?:\s(?:million|billion|thousand|hundred))?",
     re.IGNORECASE,
 )
@@ -439,6 +441,20 @@ def _premodified_amounts(frame: Frame, parsed: Parse, grammar: Grammar) -> list[
     return out
 
 
+def _ranges(fillers: list[Filler], parsed: Parse) -> list[Filler]:
+    """Return 'from X until Y' as one filler when both ends fill a time slot in one clause."""
+    out = []
+    for a in fillers:
+        for b in fillers:
+            if a.clause is not None and a.clause is b.clause and a.end < b.start:
+                between = parsed.sentence[a.end:b.start].strip().lower()
+                if between in ("until", "to", "till", "and") and parsed.sentence[:a.start].rstrip().lower().endswith(("from", "between")):
+                    start = parsed.sentence[:a.start].rstrip().rfind(" ") + 1
+                    out.append(Filler(start, b.end, parsed.sentence[start:b.end], a.role, a.clause, a.rule + "/range",
+                                      max(a.confidence, b.confidence) * 1.05, a.negated))
+    return out
+
+
 def _names_for(fillers: list[Filler], parsed: Parse) -> list[Filler]:
     """Return the name written beside a filler that describes a person or body ("One woman, [Jo Park],")."""
     named = []
@@ -483,6 +499,8 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
     if frame.slot == "amount":
         out += _premodified_amounts(frame, parsed, g)
     out += _names_for(out, parsed)
+    if frame.slot == "time":
+        out += _ranges(out, parsed)
     best: dict[tuple[int, int], Filler] = {}
     for f in out:
         key = (f.start, f.end)

@@ -180,3 +180,15 @@ def test_fillers_carry_provenance():
 
 def test_unreadable_question_has_no_frame():
     assert question_frame("Tell me a story", GRAMMAR) is None
+
+
+def test_time_range_is_one_filler():
+    assert top("When did Jo Park lead the party?", "Jo Park, who led the party from 1983 until 1992, has died.") == "from 1983 until 1992"
+
+
+def test_amount_with_currency_word():
+    assert top("How much did the lab spend in 2003?", "The lab said it spent 8.16 million euros in 2003.") == "8.16 million euros"
+
+
+def test_description_from_a_role_noun_title():
+    assert top("Who is Baroness Amos?", "Lord Reed was accompanied by Senate Leader Baroness Amos.") == "Senate Leader"
