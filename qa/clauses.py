@@ -57,7 +57,7 @@ GAPS = frozenset({"subject", "object", "adjunct", "none"})
 
 TOKEN = re.compile(
     r"[A-Za-z]+(?=n['\u2019]t\b)|n['\u2019]t\b|['\u2019](?:s|re|ve|ll|d|m)\b|[£$€¥]"
-    r"|(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+)*|\S"
+    r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+)*|\S"
 )
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATIONS = frozenset({"not", "n't", "never"})
@@ -408,8 +408,13 @@ def _repair(tokens: list[_Token], grammar: Grammar) -> None:
             after2.chunk = "B-NP"
         # "a bomb scare": a bare verb right after a noun, with no modal or "to", is a noun.
         ends = k + 2 >= len(tokens) or tokens[k + 2].tag in (".", ",", ":", "IN", "CC", "TO")
-        if nxt.tag == "VB" and tok.chunk.endswith("NP") and tok.tag in ("NN", "NNP") and ends:
+        if nxt.tag == "VB" and tok.tag in ("NN", "NNP", "CD", "JJ") and ends and (tok.chunk.endswith("NP") or tok.tag in ("CD", "JJ")):
             nxt.tag, nxt.chunk = "NN", "I-NP"
+            first = k
+            while first > 0 and tokens[first - 1].tag in ("DT", "JJ", "CD", "NN", "NNP", "PRP$"):
+                first -= 1
+            for m in range(first, k + 1):
+                tokens[m].chunk = "B-NP" if m == first else "I-NP"
         # "chief operating officer": a gerund between a modifier and a noun is a modifier.
         after = tokens[k + 2] if k + 2 < len(tokens) else None
         if nxt.tag == "VBG" and tok.tag in ("JJ", "NN") and after is not None and after.tag in ("NN", "NNS"):
@@ -639,6 +644,8 @@ class _Builder:
             k -= 1
         if self.kind(k) == "REL":
             return True
+        if self.kind(k) in (",", ")") and self.left_subject(g):
+            return True
         if self.kind(k) == "NP":
             toks = self.t[self.gr[k].i:self.gr[k].j]
             return len(toks) == 1 and toks[0].lower in PRONOUNS
@@ -663,7 +670,9 @@ class _Builder:
             m = k - 1
             while m >= 0 and self.kind(m) not in (",", "(", ".", ":"):
                 m -= 1
-            if m > 0 and self.kind(m - 1) == "NP" and m + 1 < k and self.kind(m + 1) in ("NP", "REL"):
+            inserted = self.kind(m + 1) in ("NP", "REL") or (
+                self.kind(m + 1) == "VP" and self.t[self.gr[m + 1].i].tag in ("VBN", "VBG"))  # ", set up in 1990,"
+            if m > 0 and self.kind(m - 1) == "NP" and m + 1 < k and inserted:
                 return (self.np_start(m - 1), m)
         return None
 
@@ -731,6 +740,10 @@ class _Builder:
                 if found and vg.form == "finite":
                     clause["subject"] = self.gphrase(*found)
                     clause["rule"] = "subject-verb-insertion"
+                elif vg.form in ("participle", "gerund") and self.kind(prev) == "," and self.kind(prev - 1) == "NP" and vg.form == "participle":
+                    # "The Labs, set up in 1990, ...": a participle after a noun and a comma is about the noun
+                    clause["kind"], clause["rule"] = "participle", "reduced-relative-comma"
+                    clause["subject"] = self.gphrase(self.np_start(prev - 1), prev)
                 elif vg.form in ("participle", "gerund"):
                     clause["kind"], clause["rule"] = "participle", "participle-clause"
                     clause["subject"] = last["subject"] if last else None
@@ -798,6 +811,8 @@ class _Builder:
                 break
             if kind in ("PP", "SUB", "TO") and self.kind(g + 1) == "NP" and not self.opens_clause(g + 1):
                 prep = " ".join(self.words(g))
+                if len(self.words(g)) > 1 and self.words(g)[0] in PARTICLES:
+                    prep = self.words(g)[-1]  # "set up | in an old brewery"
                 end = self.np_end(g + 1)
                 p = self.gphrase(g + 1, end)
                 if p:

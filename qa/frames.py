@@ -455,6 +455,15 @@ def _ranges(fillers: list[Filler], parsed: Parse) -> list[Filler]:
     return out
 
 
+BASED = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)*)-based\b")
+
+
+def _based(frame: Frame, parsed: Parse) -> list[Filler]:
+    """Return the place of "a Geneva-based firm" for "where is the firm based"."""
+    return [Filler(m.start(1), m.end(1), m.group(1), "place", None, f"{frame.rule}/place-based", frame.confidence * 0.7, False)
+            for m in BASED.finditer(parsed.sentence)]
+
+
 def _names_for(fillers: list[Filler], parsed: Parse) -> list[Filler]:
     """Return the name written beside a filler that describes a person or body ("One woman, [Jo Park],")."""
     named = []
@@ -498,6 +507,8 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
             out.append(Filler(ph.start, ph.end, text, frame.slot, clause, f"{frame.rule}/{clause.rule}/{route}", conf, clause.negated))
     if frame.slot == "amount":
         out += _premodified_amounts(frame, parsed, g)
+    if frame.slot == "place" and frame.predicate == "base":
+        out += _based(frame, parsed)
     out += _names_for(out, parsed)
     if frame.slot == "time":
         out += _ranges(out, parsed)

@@ -271,3 +271,16 @@ def test_a_thirty_word_sentence_parses_in_a_few_milliseconds():
         runs.append(time.perf_counter() - t0)
     # tagging, chunking and the clause analysis together; generous for a loaded CI machine
     assert sorted(runs)[len(runs) // 2] < 0.01
+
+
+def test_participle_after_a_comma_is_about_the_noun_before():
+    p = parse("The centre, set up in an old mill, employed forty people.", GRAMMAR)
+    set_up = next(c for c in p.clauses if "set" in c.lemmas)
+    assert text(set_up.subject) == "The centre" and [(a.preposition, a.phrase.text) for a in set_up.adjuncts] == [("in", "an old mill")]
+    employ = next(c for c in p.clauses if "employ" in c.lemmas)
+    assert text(employ.subject) == "The centre" and employ.voice == "active"
+
+
+def test_score_noun_is_no_verb():
+    c = clause("Lyon, who snatched a late 2-1 win at Nantes, lead the table.", "snatch")
+    assert [o.text for o in c.objects] == ["a late 2-1 win"] and c.adjuncts[0].phrase.text == "Nantes"

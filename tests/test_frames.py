@@ -192,3 +192,7 @@ def test_amount_with_currency_word():
 
 def test_description_from_a_role_noun_title():
     assert top("Who is Baroness Amos?", "Lord Reed was accompanied by Senate Leader Baroness Amos.") == "Senate Leader"
+
+
+def test_place_of_a_based_premodifier():
+    assert "Lisbon" in answers("Where is the fund based?", "She bought it through a Lisbon-based fund.")
