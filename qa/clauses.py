@@ -490,6 +490,9 @@ def _groups(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             merged[-1] = _Group("NP", merged[-1].i, g.j)
         elif merged and merged[-1].kind == "NP" and g.kind == "NP" and (
             tokens[merged[-1].j - 1].word in "£$€¥"
+            # "former shadow attorney | general Jo Park": a title the chunker cut in two
+            or (tokens[g.i].tag in ("JJ", "NN") and tokens[g.i].word.islower() and tokens[g.j - 1].tag == "NNP"
+                and tokens[merged[-1].j - 1].tag in ("NN", "JJ"))
             or (g.j - g.i == 1 and tokens[g.i].tag == "CD" and tokens[merged[-1].j - 1].tag == "NNP")  # "March 2004"
         ):
             merged[-1] = _Group("NP", merged[-1].i, g.j)

@@ -395,7 +395,13 @@ def _describe(frame: Frame, parsed: Parse, grammar: Grammar) -> list[Filler]:
                 c.verb.lemma in grammar.words["copulas"] and target & content_stems(c.subject.text, grammar):
             out.append(Filler(c.complement.start, c.complement.end, c.complement.text, "description", c,
                               f"{frame.rule}/copula", frame.confidence * 0.8, c.negated))
-        elif c.kind == "relative" and c.subject is not None and target & content_stems(c.subject.text, grammar):
+        if c.verb is not None and c.subject is not None and target & content_stems(c.subject.text, grammar):
+            # "Jo Park faces her first test as finance minister"
+            for a in c.adjuncts:
+                if a.preposition == "as":
+                    out.append(Filler(a.phrase.start, a.phrase.end, a.phrase.text, "description", c, f"{frame.rule}/as-adjunct",
+                                      frame.confidence * 0.6, c.negated))
+        if c.kind == "relative" and c.subject is not None and target & content_stems(c.subject.text, grammar):
             start, end = c.verb.start, c.end
             out.append(Filler(start, end, parsed.sentence[start:end], "description", c, f"{frame.rule}/relative-clause",
                               frame.confidence * 0.5, c.negated))

@@ -196,3 +196,12 @@ def test_description_from_a_role_noun_title():
 
 def test_place_of_a_based_premodifier():
     assert "Lisbon" in answers("Where is the fund based?", "She bought it through a Lisbon-based fund.")
+
+
+def test_description_from_a_title_the_chunker_splits():
+    assert top("Who is Jo Park?", "But former shadow attorney general Jo Park said there was disquiet.") == "former shadow attorney general"
+    assert top("Who said there was disquiet?", "But former shadow attorney general Jo Park said there was disquiet.") == "Jo Park"
+
+
+def test_description_from_an_as_phrase():
+    assert top("who is jo park", "Jo Park faces her first test as finance minister on Monday.") == "finance minister"
