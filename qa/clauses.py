@@ -281,7 +281,8 @@ def _known(word: str) -> bool:
 def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     """Return a verb's base form from the irregular list and suffix rules checked against the lexicon.
 
-    >>> lemma("bought", load_grammar(Path("rules")))
+    >>> from qa.rules import RULES_DIR
+    >>> lemma("bought", load_grammar(RULES_DIR))
     'buy'
     """
     w = word.lower().replace("\u2019", "'")
