@@ -6,7 +6,7 @@ Usage (from the repository root):
         [--sample 600] [--misses] [--seed 1] [--thesaurus]
 
 For every answerable news question the evidence sentence(s) are the article's
-sentences (qa.text.split_sentences) holding an evidence string; for SQuAD the
+sentences (the rule set's sentence splitter) holding an evidence string; for SQuAD the
 sentence holding the first answer's start. Per kind (news) or wh-word (SQuAD)
 and per phrasing it prints: frame (share of questions a frame rule reads),
 filler (share with at least one filler in the evidence), F1 (token F1 of the
@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.clauses import load_grammar, parse  # noqa: E402
+from qa.clauses import parse  # noqa: E402
 from qa.evaluation import best, f1  # noqa: E402
 from qa.frames import fill, question_frame  # noqa: E402
-from qa.text import split_sentences  # noqa: E402
+from qa.rules import load_rules  # noqa: E402
 
 
 def no_thesaurus(a: str, b: str) -> bool:
@@ -43,7 +43,7 @@ def no_thesaurus(a: str, b: str) -> bool:
 
 def thesaurus(rules: Path):
     """Return a same_predicate test over the groups of rules/synonyms.txt (stems of one-word members)."""
-    from qa.rules import parse_lines
+    from qa.rulefiles import parse_lines
     from qa.text import stem
 
     groups: dict[str, set[int]] = collections.defaultdict(set)
@@ -98,6 +98,13 @@ def table(title, rows):
         print(f"{key:<14}{n:>5}{fr / n:>8.2f}{fi / n:>8.2f}{s / n:>8.2f}{(s / fi if fi else 0):>11.2f}")
 
 
+RULES = load_rules()
+
+
+def split_sentences(doc: str, text: str):
+    return RULES.lexicon.splitter.split(doc, text)
+
+
 def news_items(root: Path):
     items = []
     texts = {}
@@ -143,7 +150,7 @@ def main() -> None:
     parser.add_argument("--thesaurus", action="store_true", help="match predicates through rules/synonyms.txt")
     args = parser.parse_args()
     global same_predicate
-    grammar = load_grammar(ROOT / "rules")
+    grammar = RULES.grammar
     if args.thesaurus:
         same_predicate = thesaurus(ROOT / "rules")
     parse("Warm the tagger up once.", grammar)

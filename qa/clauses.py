@@ -1,7 +1,7 @@
 """Shallow clause analysis of one sentence over textblob's chunker: who did what to whom, why.
 
 Public API:
-    load_grammar(rules_dir: Path) -> Grammar    read rules/clauses.toml, rules/frames.toml and word lists
+    load_grammar(files: RuleFiles) -> Grammar    read rules/clauses.toml, rules/frames.toml and word lists
     parse(sentence: str, grammar: Grammar) -> Parse
     lemma(word: str, grammar: Grammar, tag: str = "") -> str     a verb's base form ("bought" -> "buy")
 
@@ -28,14 +28,12 @@ clause structure from the order of the groups.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
 import textblob.en
 
-from qa.rules import Rule, RuleError, parse_lines, parse_rule_file
+from qa.rulefiles import Rule, RuleError, RuleFiles
 from qa.tagging import _loaded, lexicon_tag
 
 CLAUSE_RULES = "clauses.toml"
@@ -184,13 +182,6 @@ class Parse:
 # --- loading -------------------------------------------------------------------------------
 
 
-def _list(root: Path, name: str) -> tuple:
-    try:
-        return parse_lines((Path(root) / name).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RuleError(f"rules/{name}: missing") from exc
-
-
 def _validate(rules: tuple[Rule, ...], source: str, field_name: str, allowed: frozenset) -> None:
     for rule in rules:
         value = rule.get(field_name)
@@ -201,20 +192,19 @@ def _validate(rules: tuple[Rule, ...], source: str, field_name: str, allowed: fr
             raise RuleError(f"rules/{source}: rule '{rule.name}': 'confidence' must be a number in (0, 1]")
 
 
-def load_grammar(rules_dir: Path) -> Grammar:
-    """Read and validate the clause markers, question frames and word lists under rules_dir."""
-    root = Path(rules_dir)
-    markers = parse_rule_file(root, CLAUSE_RULES, MARKER_FIELDS)
+def load_grammar(files: RuleFiles) -> Grammar:
+    """Read and validate the clause markers, question frames and word lists of a rules directory."""
+    markers = files.rules(CLAUSE_RULES, MARKER_FIELDS)
     _validate(markers, CLAUSE_RULES, "relation", RELATIONS)
     for rule in markers:
         if rule.get("takes") not in TAKES:
             raise RuleError(f"rules/{CLAUSE_RULES}: rule '{rule.name}': 'takes' must be one of {sorted(TAKES)}")
-    frames = parse_rule_file(root, FRAME_RULES, FRAME_FIELDS)
+    frames = files.rules(FRAME_RULES, FRAME_FIELDS)
     _validate(frames, FRAME_RULES, "slot", SLOTS)
     for rule in frames:
         if rule.get("gap") not in GAPS:
             raise RuleError(f"rules/{FRAME_RULES}: rule '{rule.name}': 'gap' must be one of {sorted(GAPS)}")
-    table = tomllib.loads((root / CLAUSE_RULES).read_text(encoding="utf-8")).get("words", {})
+    table = files.toml(CLAUSE_RULES).get("words", {})
     words = {}
     for name in WORD_CLASSES:
         value = table.get(name)
@@ -222,7 +212,7 @@ def load_grammar(rules_dir: Path) -> Grammar:
             raise RuleError(f"rules/{CLAUSE_RULES}: [words] '{name}' must be a list of strings")
         words[name] = frozenset(w.lower() for w in value)
     irregular, bases = {}, set()
-    for entry in _list(root, "words/irregular_verbs.txt"):
+    for entry in files.lines("words/irregular_verbs.txt"):
         base = entry[0][0].lower()
         bases.add(base)
         for forms in entry[1:]:
@@ -232,13 +222,13 @@ def load_grammar(rules_dir: Path) -> Grammar:
                        ("has", "have"), ("'ve", "have"), ("'d", "have"), ("does", "do"), ("wo", "will"), ("ca", "can")):
         irregular.setdefault(form, base)
     nominal = {}
-    for entry in _list(root, "words/nominalizations.txt"):
+    for entry in files.lines("words/nominalizations.txt"):
         if len(entry) != 3 or entry[2][0] not in ("agent", "patient"):
             raise RuleError(f"rules/words/nominalizations.txt: '{entry[0][0]}': needs 'noun | verb | agent or patient'")
         for noun in entry[0]:
             nominal[noun.lower()] = (tuple(v.lower() for v in entry[1]), entry[2][0])
     role_nouns, role_verbs = {}, {}
-    for entry in _list(root, "words/role_nouns.txt"):
+    for entry in files.lines("words/role_nouns.txt"):
         verbs = tuple(v.lower() for v in entry[1])
         for noun in entry[0]:
             role_nouns[noun.lower()] = verbs
@@ -247,12 +237,12 @@ def load_grammar(rules_dir: Path) -> Grammar:
                 if entry[0][0].lower() not in role_verbs[verb]:
                     role_verbs[verb].append(entry[0][0].lower())
     titles, honorifics = set(), set()
-    for entry in _list(root, "words/titles.txt"):
+    for entry in files.lines("words/titles.txt"):
         for alt in entry[0]:
             titles.add(alt.lower().rstrip("."))
             if entry[-1] and entry[-1][0] == "honorific":
                 honorifics.add(alt.lower().rstrip("."))
-    time_words = {alt.lower().rstrip(".") for entry in _list(root, "words/time_words.txt") for alt in entry[0]}
+    time_words = {alt.lower().rstrip(".") for entry in files.lines("words/time_words.txt") for alt in entry[0]}
     return Grammar(
         markers=markers,
         frames=frames,
@@ -264,8 +254,8 @@ def load_grammar(rules_dir: Path) -> Grammar:
         role_verbs=MappingProxyType({k: tuple(v) for k, v in role_verbs.items()}),
         titles=frozenset(titles),
         honorifics=frozenset(honorifics),
-        abbreviations=frozenset(alt.lower() for entry in _list(root, "abbreviations.txt") for alt in entry[0]),
-        stopwords=frozenset(alt.lower() for entry in _list(root, "words/stopwords.txt") for alt in entry[0]),
+        abbreviations=frozenset(alt.lower() for entry in files.lines("abbreviations.txt") for alt in entry[0]),
+        stopwords=frozenset(alt.lower() for entry in files.lines("words/stopwords.txt") for alt in entry[0]),
         time_words=frozenset(time_words),
     )
 
@@ -281,8 +271,8 @@ def _known(word: str) -> bool:
 def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     """Return a verb's base form from the irregular list and suffix rules checked against the lexicon.
 
-    >>> from qa.rules import RULES_DIR
-    >>> lemma("bought", load_grammar(RULES_DIR))
+    >>> from qa.rules import load_rules
+    >>> lemma("bought", load_rules().grammar)
     'buy'
     """
     w = word.lower().replace("\u2019", "'")
@@ -345,7 +335,7 @@ class _Group:
     j: int  # token range [i, j)
 
 
-def _tokens(sentence: str, grammar: Grammar) -> list[_Token]:
+def tokenize(sentence: str, grammar: Grammar) -> list[_Token]:
     spans = []
     for m in TOKEN.finditer(sentence):
         start, end = m.span()
@@ -378,7 +368,7 @@ def _verb_reading(token: _Token, grammar: Grammar) -> bool:
     return base != w and (lexicon_tag(base) or "").startswith("VB")
 
 
-def _repair(tokens: list[_Token], grammar: Grammar) -> None:
+def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
     """Fix the tagger's usual slips around verbs in place."""
 
     def closes_after(k: int) -> bool:
@@ -435,7 +425,7 @@ def _repair(tokens: list[_Token], grammar: Grammar) -> None:
             nxt.chunk = "I-VP"
 
 
-def _groups(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
+def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
     groups: list[_Group] = []
     relatives, subordinators = grammar.words["relatives"], grammar.words["subordinators"]
     for k, tok in enumerate(tokens):
@@ -511,9 +501,9 @@ class _Builder:
     def __init__(self, sentence: str, grammar: Grammar):
         self.s = sentence
         self.g = grammar
-        self.t = _tokens(sentence, grammar)
-        _repair(self.t, grammar)
-        self.gr = _groups(self.t, grammar)
+        self.t = tokenize(sentence, grammar)
+        repair_tags(self.t, grammar)
+        self.gr = group_tokens(self.t, grammar)
         self.clauses: list[dict] = []
         self.appositions: list[Apposition] = []
         self.found = self.split_at_markers()

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from qa.clauses import DETERMINERS, PRONOUNS, Clause, Grammar, Parse, Phrase, _groups, _repair, _tokens, parse
+from qa.clauses import DETERMINERS, PRONOUNS, Clause, Grammar, Parse, Phrase, group_tokens, parse, repair_tags, tokenize
 from qa.tagging import lexicon_tag
 from qa.text import stem
 
@@ -122,9 +122,9 @@ def _declarative(aux: str, body: str, grammar: Grammar) -> str:
     """Return the body with its auxiliary put back after the subject ("the plan" + "was" + "dropped")."""
     if not aux:
         return body
-    tokens = _tokens(body, grammar)
-    _repair(tokens, grammar)
-    groups = _groups(tokens, grammar)
+    tokens = tokenize(body, grammar)
+    repair_tags(tokens, grammar)
+    groups = group_tokens(tokens, grammar)
     if not groups or groups[0].kind != "NP":
         return f"{aux} {body}"
     end = 1
@@ -169,9 +169,9 @@ def _roles(clause: Clause) -> dict[str, Phrase]:
 
 
 def _starts_with_verb(body: str, grammar: Grammar) -> bool:
-    tokens = _tokens(body, grammar)
-    _repair(tokens, grammar)
-    groups = _groups(tokens, grammar)
+    tokens = tokenize(body, grammar)
+    repair_tags(tokens, grammar)
+    groups = group_tokens(tokens, grammar)
     return bool(groups) and groups[0].kind == "VP"
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from qa.clauses import Grammar, load_grammar
 from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
 from qa.lexicon import CORPUS_THESAURUS, Lexicon
 from qa.prefilter import Screen, condition
@@ -67,6 +68,7 @@ class Rules:
     reasons: tuple[Rule, ...]
     answer_types: AnswerTypes
     labels: frozenset[str]  # every label a candidate can carry
+    grammar: Grammar = field(repr=False)  # clause markers, question frames, verb forms (qa/clauses.py)
     lexicon: Lexicon = field(repr=False)
 
 
@@ -92,6 +94,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         reasons=reasons,
         answer_types=answer_types,
         labels=labels,
+        grammar=load_grammar(files),
         lexicon=Lexicon(files),
     )
 

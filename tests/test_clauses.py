@@ -6,11 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from qa.clauses import lemma, load_grammar, parse
-from qa.rules import RuleError
+from qa.clauses import lemma, load_grammar as load_grammar_from, parse
+from qa.rulefiles import RuleError, RuleFiles
+from tests.rulesets import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-GRAMMAR = load_grammar(ROOT / "rules")
+GRAMMAR = RULES.grammar
+
+
+def load_grammar(rules_dir):
+    return load_grammar_from(RuleFiles(rules_dir))
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 
 

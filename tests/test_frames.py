@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.clauses import load_grammar, parse
+from qa.clauses import parse
 from qa.frames import fill, question_frame
+from tests.rulesets import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-GRAMMAR = load_grammar(ROOT / "rules")
+GRAMMAR = RULES.grammar
 
 
 def never(a, b):
