@@ -485,6 +485,9 @@ def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             or (tokens[g.i].tag in ("JJ", "NN") and tokens[g.i].word.islower() and tokens[g.j - 1].tag == "NNP"
                 and tokens[merged[-1].j - 1].tag in ("NN", "JJ"))
             or (g.j - g.i == 1 and tokens[g.i].tag == "CD" and tokens[merged[-1].j - 1].tag == "NNP")  # "March 2004"
+            # "the Kazakh | overseas minister": a determiner and a capitalised modifier the chunker left alone
+            or (merged[-1].j - merged[-1].i == 2 and tokens[merged[-1].i].lower in DETERMINERS
+                and tokens[merged[-1].i + 1].tag == "NNP" and tokens[g.i].word.islower() and tokens[g.j - 1].tag in ("NN", "NNS"))
         ):
             merged[-1] = _Group("NP", merged[-1].i, g.j)
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from qa.frames import fill
 from qa.labels import DESCRIPTION, GROUP, NP, PLACES, QUANTITIES, REASON, SITE
 from qa.lexicon import Lexicon
 from qa.names import surname
@@ -62,6 +63,9 @@ LOCATIVE_REACH = 20  # characters before a place where its preposition is
 OBJECT_REACH = 30  # characters between the question's verb and its object
 GOVERNED_REACH = 12  # characters before a phrase where a preposition governs it
 NAMED_REACH = 30  # characters before a phrase where "called" or "known as" is
+FRAME_TYPE = 0.7  # type fit of a slot's filler of no expected label: the frame says it is the answer's place
+# The label of a slot's filler when no entity of an expected label fills it.
+SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON}
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower().replace("\u2019s", "")) if len(w) > 1}
@@ -442,6 +446,36 @@ def role_fit(hit: Hit, entity, analysis: Analysis, lex: Lexicon, title_stems) ->
     return fit
 
 
+def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candidate]:
+    """Return the spans that fill the slot of the question's frame in a clause of the sentence.
+
+    A filler holding an entity of an expected label ("[Toshiyuki Shiga]" for
+    "who will run ...") answers with that entity; otherwise the filler itself
+    answers ("because of [its cost]"). A clause negated where the question is
+    not (or the other way round) says something else.
+    """
+    frame = analysis.frame
+    if frame is None:
+        return []
+    labels = analysis.labels
+    found = []
+    for filler in fill(frame, rules.parse(hit.text), rules.lexicon.same_predicate):
+        if filler.negated != analysis.negative:
+            continue
+        rule = f"frame:{filler.rule}"
+        inside = [e for e in hit.entities if filler.start <= e.start and e.end <= filler.end and labels.get(e.label)]
+        if inside:
+            e = max(inside, key=lambda e: (labels[e.label], e.end - e.start, -e.start))
+            found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
+            continue
+        label = SLOT_LABELS.get(filler.role, NP)
+        if label not in labels:
+            continue  # "which country": a filler naming none is the slot of another reading
+        type_match = max(labels[label], FRAME_TYPE)
+        found.append(Candidate(filler.text, filler.start, filler.end, label, rule, filler.confidence, type_match, hit, None, filler.confidence))
+    return found
+
+
 def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
     lex = rules.lexicon
@@ -477,4 +511,5 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             candidates.extend(sites(hit, lex, labels[SITE]))
         if NP in labels or GROUP in labels:
             candidates.extend(phrases(hit, analysis, lex))
+        candidates.extend(frame_candidates(hit, analysis, rules))
     return candidates

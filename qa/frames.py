@@ -329,6 +329,8 @@ def _agreement(frame: Frame, clause: Clause, roles: dict[str, Phrase], sentence_
             same = [a for a in clause.adjuncts if a.preposition == arg.preposition]
             if any(_overlap(arg.stems, a.phrase, grammar) > 0 for a in same):
                 continue
+            if same:
+                return CLASH  # "reported from Astana" is not "reported from Warsaw"
         found = len(arg.stems & sentence_stems) / len(arg.stems)
         score *= ELSEWHERE if found >= 0.5 else (ABSENT + (ELSEWHERE - ABSENT) * found)
     return score
@@ -413,15 +415,17 @@ def _identify(frame: Frame, parsed: Parse, grammar: Grammar) -> list[Filler]:
     out = []
     if not wanted:
         return out
+    # A role is identified only by a description holding all of it: "the Ukrainian capital, X"
+    # names no capital of Kazakhstan, "President X" no president of Peru.
     for a in parsed.appositions:
         frac = len(wanted & content_stems(a.description.text, grammar)) / len(wanted)
-        if frac >= 0.5:
+        if frac == 1.0:
             out.append(Filler(a.head.start, a.head.end, a.head.text, "identity", None, f"{frame.rule}/{a.rule}",
                               frame.confidence * (0.5 + 0.4 * frac), False))
     for c in parsed.clauses:
         if c.verb is not None and c.complement is not None and c.subject is not None and c.voice == "active":
             frac = len(wanted & content_stems(c.complement.text, grammar)) / len(wanted)
-            if frac >= 0.5 and not _pronoun(c.subject):
+            if frac == 1.0 and not _pronoun(c.subject):
                 out.append(Filler(c.subject.start, c.subject.end, c.subject.text, "identity", c, f"{frame.rule}/copula",
                                   frame.confidence * (0.5 + 0.4 * frac), c.negated))
     return out

@@ -28,6 +28,7 @@ NEGATIONS = "words/negations.txt"
 ANTONYMS = "words/antonyms.txt"
 ABBREVIATIONS = "abbreviations.txt"
 SENTENCE_STARTERS = "sentence_starters.txt"
+NOMINALIZATIONS = "words/nominalizations.txt"
 # The corpus's own vocabulary (corpus/thesaurus.synonyms, same format as synonyms.txt), merged over the general one.
 CORPUS_THESAURUS = "corpus:thesaurus.synonyms"
 
@@ -57,6 +58,7 @@ class Lexicon:
         thesaurus = files.lines(SYNONYMS) + (files.lines(CORPUS_THESAURUS) if files.has(CORPUS_THESAURUS) else ())
         self._by_head, self._by_member = self._synonym_groups(thesaurus)
         self.verb_forms = self._verb_forms(files)
+        self.nominal_forms = self._nominal_forms(files)
         self.number_forms = self._number_forms(files)
         nouns = sorted({alt for entry in files.lines(GROUP_NOUNS) for alt in entry[0]}, key=len, reverse=True)
         self.group_after_name = re.compile(r"\s+((?:[a-z]+\s+)?(?:" + "|".join(map(re.escape, nouns)) + r"))\b")
@@ -109,6 +111,19 @@ class Lexicon:
         return {form: tuple(sorted(others)) for form, others in table.items()}
 
     @staticmethod
+    def _nominal_forms(files: RuleFiles) -> dict[str, tuple[str, ...]]:
+        """Map a verb to the nouns that name its event and back ("sell" <-> "sale", "sales")."""
+        table: dict[str, set[str]] = {}
+        for entry in files.lines(NOMINALIZATIONS):
+            nouns = {n.lower() for n in entry[0]}
+            verbs = {v.lower() for v in entry[1]} if len(entry) > 1 else set()
+            for verb in verbs:
+                table.setdefault(verb, set()).update(nouns)
+            for noun in nouns:
+                table.setdefault(noun, set()).update(verbs)
+        return {word: tuple(sorted(others)) for word, others in table.items()}
+
+    @staticmethod
     def _number_forms(files: RuleFiles) -> dict[str, tuple[str, ...]]:
         """Map a cardinal number word to its digits and back ("five" <-> "5")."""
         table: dict[str, set[str]] = {}
@@ -129,12 +144,18 @@ class Lexicon:
         """Return other words a sentence may use for a keyword: verb forms, synonyms, digits, country names."""
         found = list(self.verb_forms.get(keyword, ()))
         for form in (keyword, *found):
+            found.extend(self.nominal_forms.get(form, ()))  # "sold" -> "sale", "arrival" -> "arrive"
+        for form in tuple(found) + (keyword,):
             found.extend(sorted(self.synonyms(form)))
         found.extend(self.number_forms.get(keyword, ()))
         place = self.gazetteer.get(keyword)
         if place is not None and place.kind in ("COUNTRY", "DEMONYM") and place.country:
             found.extend(n.lower() for n in self.gazetteer.country_names(place.country) if n.lower() != keyword)
         return tuple(dict.fromkeys(found))
+
+    def same_predicate(self, a: str, b: str) -> bool:
+        """Tell whether two verb lemmas may state the same predicate: equal, or variants of each other."""
+        return a == b or stem(b) in self.word_variants(a) or stem(a) in self.word_variants(b)
 
     def _word_variants(self, word: str) -> frozenset[str]:
         """Return the stems of a word and of its one-word variants, title words canonical."""

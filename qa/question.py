@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from qa import polarity
+from qa.frames import Frame, question_frame
 from qa.lexicon import Lexicon
 from qa.rules import Rules
 from qa.tagging import chunk
@@ -77,6 +78,7 @@ class Analysis:
     place_stems: frozenset[str]  # stems of the places the question names, with their other names
     negative: bool  # the question has a negation ("who did not attend")
     claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
+    frame: Frame | None  # the question as a clause with a gap: predicate, arguments, the slot asked for
 
     @property
     def coarse_type(self) -> str:
@@ -262,4 +264,5 @@ def analyze(question: str, rules: Rules) -> Analysis:
         place_stems=_place_stems(place_names, lex),
         negative=negative,
         claims=claims,
+        frame=question_frame(question, rules.grammar),
     )

@@ -19,6 +19,9 @@ from qa.text import stem
 # type and more than coverage: the search score (every keyword, its rarity, variants, expected
 # labels) picks the answer's sentence more often than a well-typed candidate in a weaker one does.
 WEIGHTS = {"coverage": 0.20, "retrieval": 0.25, "type": 0.25, "proximity": 0.15, "confidence": 0.15}
+# Added for filling the slot of the question's frame (times how surely it does): an answer that
+# fills the asked relation outranks one that is merely of the right type near the right words.
+FRAME_BONUS = 0.25
 MIN_PROXIMITY = 0.03  # an answer within about a hundred characters of the question's words
 THRESHOLD = 0.5  # below this final score the service abstains
 MERGE_BONUS = 0.03  # per extra sentence that gives the same answer
@@ -82,7 +85,8 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
         "proximity": proximity(candidate),
         "confidence": candidate.confidence,
     }
-    parts["total"] = sum(WEIGHTS[k] * v for k, v in parts.items())
+    parts["total"] = min(1.0, sum(WEIGHTS[k] * v for k, v in parts.items()) + FRAME_BONUS * candidate.frame)
+    parts["frame"] = candidate.frame
     return {k: round(v, 4) for k, v in parts.items()}
 
 

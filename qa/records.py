@@ -72,6 +72,7 @@ class Candidate:
     type_match: float
     hit: Hit
     canonical: str | None = None
+    frame: float = 0.0  # how surely it fills the slot of the question's frame (0: found without one)
 
 
 @dataclass(frozen=True)

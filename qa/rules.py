@@ -9,18 +9,21 @@ rebuilt and swapped together.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from qa.clauses import Grammar, load_grammar
+from qa.clauses import Grammar, Parse, load_grammar, parse
 from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
 from qa.lexicon import CORPUS_THESAURUS, Lexicon
 from qa.prefilter import Screen, condition
 from qa.rulefiles import Rule, RuleError, RuleFiles, confidence_field
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PARSE_CACHE = 8192  # sentences whose clause analysis is remembered: retrieved sentences recur
 # The corpus's own vocabulary: a thesaurus beside the documents, never read as one (not *.txt).
 THESAURUS_FILE = "thesaurus.synonyms"
 
@@ -70,6 +73,7 @@ class Rules:
     labels: frozenset[str]  # every label a candidate can carry
     grammar: Grammar = field(repr=False)  # clause markers, question frames, verb forms (qa/clauses.py)
     lexicon: Lexicon = field(repr=False)
+    parse: Callable[[str], Parse] = field(repr=False)  # a sentence's clauses under this grammar (cached)
 
 
 def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
@@ -83,6 +87,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
     reasons = files.rules(REASON_RULES, ("confidence",), flags=0, check=_check_groups("answer"))
     labels = frozenset(r.get("label") for r in entities) | NAME_LABELS | QUESTION_TIME_LABELS
     answer_types = _answer_types(files.toml(ANSWER_TYPES), labels, {r.name for r in questions})
+    grammar = load_grammar(files)
     return Rules(
         root=root,
         digest=files.digest(),
@@ -94,8 +99,9 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         reasons=reasons,
         answer_types=answer_types,
         labels=labels,
-        grammar=load_grammar(files),
+        grammar=grammar,
         lexicon=Lexicon(files),
+        parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(parse, grammar=grammar)),
     )
 
 
