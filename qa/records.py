@@ -57,6 +57,7 @@ class Hit:
     contradiction: str = ""  # why the sentence says the opposite of the question ("negation"), if it does
     unmatched: tuple[str, ...] = ()  # question keywords the sentence itself holds neither as words nor variants
     rejected: str = ""  # why the sentence may not answer ("coverage", "place", ...); empty when it may
+    off_frame: str = ""  # what of the question's frame it lacks ("predicate sue"): only a filler of the frame may answer
 
 
 @dataclass(frozen=True)

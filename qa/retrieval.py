@@ -12,6 +12,7 @@ import re
 
 from qa.lexicon import Lexicon
 from qa.polarity import contradiction
+from qa.frames import CORE_ROLES
 from qa.question import Analysis, Term
 from qa.records import Hit, Match
 from qa.store import BODY, TYPES, Clause, Query, StoreView, StoredSentence
@@ -25,6 +26,9 @@ EXACT_BOOST = 0.2  # search score gained by a sentence using all the question's 
 EXACT_POOL = 3  # the search reranks this many times the hits it returns
 MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weighted keywords
 MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
+# Verbs that state no relation of their own ("who *is* the mayor", "what *did* they have"): a
+# sentence need not repeat them to be about the question's relation.
+LIGHT_VERBS = frozenset({"be", "become", "remain", "seem", "have", "do", "get"})
 
 
 def build_query(analysis: Analysis) -> Query:
@@ -105,6 +109,37 @@ def context_of(view: StoreView, sentence: StoredSentence) -> tuple[str, ...]:
     return tuple(before)
 
 
+def head_word(text: str, lex: Lexicon) -> str | None:
+    """Return the last content word of a phrase, lower-cased ("Air China's share [price]")."""
+    words = [w for w in re.findall(r"[\w'-]+", text.lower()) if w not in lex.stopwords and w not in ("'s", "s")]
+    return words[-1].removesuffix("'s") if words else None
+
+
+def off_frame(analysis: Analysis, text: str, context: tuple[str, ...], lex: Lexicon) -> str:
+    """Return what of the question's relation a sentence lacks ("predicate sue", "argument the airline"), or ''.
+
+    The sentence itself must hold the question's predicate (or a variant:
+    a synonym, a verb form, a nominalisation), unless it is a light verb;
+    it, or the sentences before it, must hold the head of each argument the
+    question names. A sentence lacking either is about another relation:
+    only a filler of the question's frame may come from it.
+    """
+    frame = analysis.frame
+    if frame is None:
+        return ""
+    stems = set(lex.stems(text))
+    if frame.predicate and frame.predicate not in LIGHT_VERBS and not lex.word_variants(frame.predicate) & stems:
+        return f"predicate {frame.predicate}"
+    around = stems.union(*(lex.stems(sentence) for sentence in context))
+    for argument in frame.arguments:
+        if argument.role not in CORE_ROLES:
+            continue
+        head = head_word(argument.text, lex)
+        if head and not lex.word_variants(head) & around:
+            return f"argument {argument.text}"
+    return ""
+
+
 def rejection(hit: Hit, strict: bool) -> str:
     """Return why a sentence may not answer at all, or '' when it may.
 
@@ -156,6 +191,7 @@ def retrieve(view: StoreView, analysis: Analysis, lex: Lexicon, limit: int = 10,
         hit = Hit(
             sentence.doc, sentence.index, text, score, rank, covered, matched, sentence.entities, " ".join(context),
             missing, anchored, contradiction(analysis.negative, analysis.claims, text, lex), unmatched,
+            off_frame=off_frame(analysis, text, context, lex),
         )  # fmt: skip
         hits.append(Hit(**{**hit.__dict__, "rejected": rejection(hit, strict)}))
     return hits
