@@ -755,6 +755,7 @@ def read_century(groups, label, rules, context):
             return None
     else:
         number = rules.words["ordinal"].get(text)
+        number = int(number) if number is not None else None
     if not number or number < 1:
         return None
     value = {"kind": "date"}
@@ -906,8 +907,11 @@ def read_ago(groups, label, rules, context):
     count, designator = rules.words["time_units"][unit]
     key = SPACES.sub(" ", groups["number"].lower())
     approximate = key in rules.words["vague"]
-    number = rules.words["vague"][key] if approximate else read_number(groups["number"], rules)
-    if number is None or number != number.to_integral_value() or not count:
+    if key in ("a", "an"):
+        number = Decimal(1)
+    else:
+        number = rules.words["vague"][key] if approximate else read_number(groups["number"], rules)
+    if number is None or number != number.to_integral_value() or not count or number > rules.settings["max_year"]:
         return None
     value = {"kind": "date"}
     if approximate:
