@@ -741,7 +741,10 @@ def read_decade(groups, label, rules, context):
         number = century + number
         if doc and number > doc.year:
             number -= 100
-    value = {"kind": "date", "iso": f"{number // 10:03d}X"}
+    if number % 100 == 0 and number < rules.settings["century_decades_before"]:
+        value = {"kind": "date", "iso": f"{number // 100:02d}XX"}  # "the 1800s" is the century, not 1800-1809
+    else:
+        value = {"kind": "date", "iso": f"{number // 10:03d}X"}
     _qualify(value, groups.get("qualifier"), rules)
     return value
 
@@ -1031,7 +1034,7 @@ def _settings(data: dict, source: str) -> dict:
         if not isinstance(given.get(key), kind):
             raise RuleError(f"{source}: [settings] '{key}' is missing or of the wrong type")
         settings[key] = given[key]
-    unknown = set(given) - set(settings) - {"max_age", "max_year", "before_present", "month_first_countries"}
+    unknown = set(given) - set(settings) - {"max_age", "max_year", "before_present", "month_first_countries", "century_decades_before"}
     if unknown:
         raise RuleError(f"{source}: [settings] unknown key(s) {sorted(unknown)}")
     settings["max_amount"] = Decimal(str(settings["max_amount"]))
@@ -1040,6 +1043,7 @@ def _settings(data: dict, source: str) -> dict:
     settings["max_age"] = given.get("max_age", 130)
     settings["max_year"] = given.get("max_year", 9999)
     settings["before_present"] = given.get("before_present", 1950)
+    settings["century_decades_before"] = given.get("century_decades_before", 2000)
     settings["month_first_countries"] = frozenset(given.get("month_first_countries", ("United States",)))
     settings["fahrenheit_countries"] = frozenset(_table(data, "temperature", source).get("fahrenheit_countries", ()))
     measures = _table(data, "measures", source)
