@@ -201,6 +201,14 @@ HOSTILE = [
     "9999999999999999999999 BC",
     "99999999999999999999 years ago",
     "one " * 60 + "percent",
+    # just under the length cap: the patterns' bounded repeats must stay fast
+    ("a dozen " * 25)[:199],
+    ("and a half " * 19)[:199],
+    ("half a " * 29)[:199],
+    ("1," * 100)[:199],
+    ("the end of " * 19)[:199],
+    ("about " * 34)[:199],
+    ("1 " * 100)[:199],
 ]
 
 
