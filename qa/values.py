@@ -487,9 +487,25 @@ def read_plain_number(groups, label, rules, context):
     return _hedge(_hedge({"kind": "number", "amount": amount}, groups.get("hedge"), rules), groups.get("after"), rules)
 
 
+def read_counted_number(groups, label, rules, context):
+    """Read "2,850 jobs" as the count 2850, unless the words after it make it another kind (a unit, time, money)."""
+    first = groups["noun"].split()[0].lower()
+    words = rules.words
+    if (
+        first in words["cardinal"] or first in words["scale"] or first in words["time_units"] or first in words["currency_names"]
+        or any(first in table for table in words["units"].values()) or first in ("percent", "per", "pct", "pc")
+        or first in words["hedges"]
+    ):
+        return None
+    return read_plain_number(groups, label, rules, context)
+
+
 def read_plural_number(groups, label, rules, context):
     """Read "hundreds of thousands" as the least it can mean (100 x 1000), a lower bound."""
     cardinals = rules.words["cardinal"]
+    noun = ((groups.get("noun") or "").split() or [""])[0].lower()
+    if noun in cardinals or noun in rules.words["scale"]:  # "thousands of millions of billions"
+        return None
     number = cardinals[groups["plural"].lower()]
     if groups.get("plural2"):
         second = cardinals[groups["plural2"].lower()]
@@ -952,6 +968,7 @@ READERS: dict[str, Callable] = {
     "multiple": read_multiple,
     "number": read_plain_number,
     "plural-number": read_plural_number,
+    "counted-number": read_counted_number,
     "vague-number": read_vague_number,
     "ordinal": read_ordinal,
     "age": read_age,
