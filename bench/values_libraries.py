@@ -41,8 +41,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.rules import RULES_DIR, parse_rule_file  # noqa: E402
-from qa.values import _corpus, load_values  # noqa: E402
+from qa.rulefiles import RuleFiles  # noqa: E402
+from qa.rules import RULES_DIR  # noqa: E402
+from qa.values import _corpus, load_values as load_values_from  # noqa: E402
+
+
+def load_values(root):
+    return load_values_from(RuleFiles(root))
+
+
+def parse_rule_file(root, name, required):
+    return RuleFiles(root).rules(name, required)
 
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 # Timing: each library reads the applicable corpus this many times after one warm-up pass.

@@ -102,6 +102,8 @@ def result_json(result: Result) -> dict:
                 "canonical": a.canonical,
                 "scores": a.scores,
                 "sentences": a.sentences,
+                "value": a.value,
+                "value_rule": a.value_rule,
             }
             for a in result.answers
         ],

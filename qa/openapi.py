@@ -153,7 +153,7 @@ def spec() -> dict:
         "Answer": {
             "type": "object",
             "description": "One answer: sentence.text[span[0]:span[1]] == text.",
-            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences"],
+            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "value", "value_rule"],
             "additionalProperties": False,
             "properties": {
                 "text": _string("The answer, exactly as the sentence has it.", minLength=1),
@@ -178,6 +178,32 @@ def spec() -> dict:
                     "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
                 },
                 "sentences": {"type": "integer", "minimum": 1, "description": "Sentences that gave this answer."},
+                "value": {
+                    "allOf": [{"$ref": "#/components/schemas/Value"}],
+                    "nullable": True,
+                    "description": "The normalised value of a quantity or date answer; null for other answers.",
+                },
+                "value_rule": _string("The rule of rules/values.toml that read the value.", nullable=True),
+            },
+        },
+        "Value": {
+            "type": "object",
+            "description": "A value a program can use (docs/values.md): money {kind, amount, currency}, "
+            "percent {kind, amount}, number {kind, amount}, date {kind, iso?}, duration {kind, iso}, "
+            "age {kind, amount}, quantity {kind, amount, unit}, multiple {kind, amount}.",
+            "required": ["kind"],
+            "additionalProperties": False,
+            "properties": {
+                "kind": {"type": "string", "enum": ["money", "percent", "multiple", "number", "date", "duration", "age", "quantity"]},
+                "amount": {"type": "number", "description": "The number (money in units of its currency, percent in points)."},
+                "currency": _string("ISO 4217 code.", pattern="^[A-Z]{3}$"),
+                "unit": _string("An SI or common symbol (km, kg, km/h, \u00b0C).", minLength=1),
+                "iso": _string("ISO 8601 at the grain the text gives: 2019, 2022-02, 2022-02-24, 2022-W07, 199X; P4Y, PT3.5H.", minLength=1),
+                "approximate": {"type": "boolean", "description": "The text hedges it (about, roughly, nearly)."},
+                "bound": {"type": "string", "enum": ["lower", "upper"], "description": "More than (lower) or up to (upper)."},
+                "qualifier": _string("A part of the date: early, mid, late, H1, Q3, a season.", minLength=1),
+                "points": {"type": "boolean", "description": "Percentage points rather than a percentage."},
+                "ordinal": {"type": "boolean", "description": "An ordinal (third) read as its number."},
             },
         },
         "AskResult": {

@@ -91,3 +91,5 @@ class Answer:
     canonical: str | None = None
     scores: dict = field(default_factory=dict)
     sentences: int = 1  # how many sentences gave this answer
+    value: dict | None = None  # the normalised value of a quantity or date ({"kind": "money", ...})
+    value_rule: str | None = None  # the rule of rules/values.toml that read it

@@ -21,6 +21,7 @@ from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
 from qa.lexicon import CORPUS_THESAURUS, Lexicon
 from qa.prefilter import Screen, condition
 from qa.rulefiles import Rule, RuleError, RuleFiles, confidence_field
+from qa.values import ValueRules, load_values
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PARSE_CACHE = 8192  # sentences whose clause analysis is remembered: retrieved sentences recur
@@ -74,6 +75,7 @@ class Rules:
     grammar: Grammar = field(repr=False)  # clause markers, question frames, verb forms (qa/clauses.py)
     lexicon: Lexicon = field(repr=False)
     parse: Callable[[str], Parse] = field(repr=False)  # a sentence's clauses under this grammar (cached)
+    values: ValueRules = field(repr=False)  # how answers are read as values (qa/values.py)
 
 
 def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
@@ -102,6 +104,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         grammar=grammar,
         lexicon=Lexicon(files),
         parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(parse, grammar=grammar)),
+        values=load_values(files),
     )
 
 

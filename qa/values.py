@@ -5,8 +5,8 @@ a span (found with an entity label) into a plain record: {"kind": "money", "amou
 "currency": "USD"}, {"kind": "date", "iso": "2022-02"}. The shapes are documented in
 docs/values.md; the rules are rules/values.toml and the word lists it names.
 
->>> from qa.rules import RULES_DIR
->>> rules = load_values(RULES_DIR)
+>>> from qa.rules import load_rules
+>>> rules = load_rules().values
 >>> value_of("$1.2bn", "MONEY", rules)
 {'kind': 'money', 'amount': 1200000000, 'currency': 'USD'}
 >>> value_of("last year", "DATE", rules, ValueContext(doc_date=datetime.date(2022, 2, 24)))
@@ -19,15 +19,13 @@ import calendar
 import datetime
 import functools
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
-from qa.rules import RuleError, alternation, expand, load_fragments, parse_lines
+from qa.rulefiles import RuleError, RuleFiles, alternation, expand
 
 VALUE_RULES = "values.toml"
 # The entity labels whose spans have a value (rules/entities.toml, plus AGE).
@@ -183,8 +181,8 @@ def _checked(context) -> ValueContext | None:
 def value_of(text: str, label: str, rules: ValueRules, context: ValueContext | None = None) -> dict | None:
     """Return the normalised value of a span found with an entity label, or None when it has none.
 
-    >>> from qa.rules import RULES_DIR
-    >>> rules = load_values(RULES_DIR)
+    >>> from qa.rules import load_rules
+    >>> rules = load_rules().values
     >>> value_of("about 20 kilometers", "DISTANCE", rules)
     {'kind': 'quantity', 'amount': 20, 'unit': 'km', 'approximate': True}
     >>> value_of("the 45-year-old", "AGE", rules)
@@ -251,8 +249,8 @@ def _hedge(value: dict, word: str | None, rules: ValueRules) -> dict:
 def read_number(text: str, rules: ValueRules, extra_scales: Mapping[str, Decimal] | None = None) -> Decimal | None:
     """Return the number written in digits and/or words ("3.5 million", "twenty-eight", "half a million").
 
-    >>> from qa.rules import RULES_DIR
-    >>> rules = load_values(RULES_DIR)
+    >>> from qa.rules import load_rules
+    >>> rules = load_rules().values
     >>> [str(read_number(t, rules)) for t in ("two hundred and six", "1.2bn", "three and a half", "a dozen")]
     ['206', '1200000000.0', '3.5', '12']
     >>> read_number("twenty twenty", rules) is None
@@ -994,21 +992,16 @@ READERS: dict[str, Callable] = {
 # --- loading ------------------------------------------------------------------------------
 
 
-def load_values(rules_dir: Path) -> ValueRules:
+def load_values(files: RuleFiles) -> ValueRules:
     """Read and validate rules/values.toml and the word lists it uses; return the immutable value rules."""
-    root = Path(rules_dir)
+    root = files
     source = f"rules/{VALUE_RULES}"
-    try:
-        data = tomllib.loads((root / VALUE_RULES).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{source}: {exc}") from exc
-    except FileNotFoundError as exc:
-        raise RuleError(f"{source}: no such file") from exc
+    data = files.toml(VALUE_RULES)
     settings = _settings(data, source)
     words = _words(root, data, source)
     currencies = _currencies(root)
     words.update(_currency_tables(currencies, data, source))
-    fragments = load_fragments(data, source, root)
+    fragments = files.fragments(data, source)
     for name in COMPUTED_FRAGMENTS:
         if name in fragments:
             raise RuleError(f"{source}: fragment '{name}' is computed by the loader; do not define it")
@@ -1071,11 +1064,10 @@ def _settings(data: dict, source: str) -> dict:
     return settings
 
 
-def _lines(root: Path, name: str, source: str):
-    try:
-        return parse_lines((root / name).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RuleError(f"{source}: no file rules/{name}") from exc
+def _lines(files: RuleFiles, name: str, source: str):
+    if not files.has(name):
+        raise RuleError(f"{source}: no file rules/{name}")
+    return files.lines(name)
 
 
 def _norm(word: str) -> str:
@@ -1083,7 +1075,7 @@ def _norm(word: str) -> str:
     return SPACES.sub(" ", unicodedata.normalize("NFKC", word))
 
 
-def _words(root: Path, data: dict, source: str) -> dict:
+def _words(root: RuleFiles, data: dict, source: str) -> dict:
     """Read the word tables the readers use: numbers, months, hedges, units, time units, holidays."""
     words: dict = {}
     kinds: dict[str, dict[str, Decimal]] = {"cardinal": {}, "scale": {}, "ordinal": {}, "fraction": {}, "multiplier": {}, "approx": {}}
@@ -1175,7 +1167,7 @@ def _words(root: Path, data: dict, source: str) -> dict:
     return words
 
 
-def _units(root: Path, source: str) -> dict[str, dict[str, tuple[str, Decimal]]]:
+def _units(root: RuleFiles, source: str) -> dict[str, dict[str, tuple[str, Decimal]]]:
     name = "values/units.txt"
     units: dict[str, dict] = {kind: {} for kind in UNIT_KINDS}
     for entry in _lines(root, name, source):
@@ -1195,7 +1187,7 @@ def _units(root: Path, source: str) -> dict[str, dict[str, tuple[str, Decimal]]]
     return units
 
 
-def _currencies(root: Path) -> tuple[Currency, ...]:
+def _currencies(root: RuleFiles) -> tuple[Currency, ...]:
     name = "words/currencies.txt"
     entries = []
     for entry in _lines(root, name, f"rules/{VALUE_RULES}"):

@@ -8,18 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from qa.rules import RULES_DIR, RuleError, parse_lines, parse_rule_file
+from qa.rulefiles import RuleError, RuleFiles, parse_lines
+from qa.rules import RULES_DIR
+from qa.values import load_values as load_values_from
 from qa.values import (
     LABELS,
     UNIT_KINDS,
     ValueContext,
     ValueRules,
-    load_values,
     read_value,
     value_of,
 )
 
-RULES = load_values(RULES_DIR)
+RULES = load_values_from(RuleFiles(RULES_DIR))
+
+
+def load_values(root):
+    return load_values_from(RuleFiles(root))
+
+
+def parse_rule_file(root, name, required):
+    return RuleFiles(root).rules(name, required)
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 # The entity labels whose spans carry a value (CURRENCY and COLOR name things, not amounts).
 VALUE_LABELS = LABELS
@@ -386,3 +395,16 @@ def test_a_typical_reading_is_fast():
         value_of(text, label, fresh, context)
     per_call = (time.perf_counter() - started) / len(texts)
     assert per_call < 200e-6, f"{per_call * 1e6:.0f} µs a reading"
+
+
+def test_every_value_of_the_corpus_fits_the_openapi_value_schema():
+    import jsonschema_rs
+
+    from qa.openapi import spec
+
+    document = spec()
+    schema = dict(document["components"]["schemas"]["Value"])
+    validator = jsonschema_rs.validator_for({**schema, "components": document["components"]})
+    for example in RULES.examples:
+        value = value_of(example.text, example.label, RULES, example.context)
+        assert value is not None and validator.is_valid(value), (example.text, value)
