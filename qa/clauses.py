@@ -1014,9 +1014,11 @@ class _Builder:
             first, second = self.gphrase(self.np_start(g), g + 1), self.gphrase(g + 2, end)
             if not first or not second:
                 continue
-            if self.is_name(g) and not self.is_name(g + 2):
+            # "The mayor of Elmford, Tom Reyes,": a description holding a name is no name.
+            first_is_name = self.is_name(g) and self.np_start(g) == g
+            if first_is_name and not self.is_name(g + 2):
                 self.appositions.append(Apposition(first, second, "comma-apposition"))
-            elif self.is_name(g + 2) and not self.is_name(g):
+            elif self.is_name(g + 2) and not first_is_name:
                 self.appositions.append(Apposition(second, first, "comma-apposition-reversed"))
         # "As chief operating officer, X will run the firm"
         if self.kind(0) in ("SUB", "PP") and self.words(0) == ["as"]:

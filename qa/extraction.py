@@ -12,7 +12,7 @@ import functools
 import re
 
 from qa.frames import fill
-from qa.labels import DESCRIPTION, GROUP, NP, PLACES, QUANTITIES, REASON, SITE
+from qa.labels import DESCRIPTION, GROUP, NP, PLACES, QUANTITIES, REASON, SITE, YESNO
 from qa.lexicon import Lexicon
 from qa.names import surname
 from qa.question import Analysis
@@ -20,6 +20,7 @@ from qa.records import Candidate, Hit
 from qa.rules import Rules
 from qa.tagging import chunk
 from qa.text import stem
+from qa.yesno import verdicts
 
 NP_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s", re.I)
 CHUNK_CACHE = 4096  # sentences whose noun phrases are remembered: chunking is most of extraction's time
@@ -476,8 +477,23 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     return found
 
 
+def yesno_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candidate]:
+    """Return "yes" or "no" for each clause of the sentence that states or denies what the question asks.
+
+    The span is the supporting clause's: the one answer whose text is not its span's.
+    """
+    found = []
+    for verdict in verdicts(analysis.yesno, rules.parse(hit.text), rules.grammar, rules.lexicon):
+        found.append(
+            Candidate(verdict.answer, verdict.start, verdict.end, YESNO, verdict.rule, verdict.confidence, 1.0, hit, None, verdict.confidence)
+        )
+    return found
+
+
 def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
+    if analysis.yesno is not None:
+        return [c for hit in hits for c in yesno_candidates(hit, analysis, rules)]
     lex = rules.lexicon
     labels = analysis.labels
     title_stems = _title_stems(analysis, lex)

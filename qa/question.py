@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from qa import polarity
 from qa.frames import Frame, question_frame
+from qa.yesno import YesNoFrame, yesno_frame
 from qa.lexicon import Lexicon
 from qa.rules import Rules
 from qa.tagging import chunk
@@ -26,6 +27,7 @@ WH_WORDS = frozenset("who whom whose what which when where why how".split())
 IMPERATIVES = frozenset("name list give tell identify describe explain define".split())
 AUXILIARIES = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
 FALLBACK_TYPE, FALLBACK_RULE = "ENTY:other", "no-rule"  # no question rule matched
+YESNO_TYPE = "YESNO"  # a yes/no question's answer type (outside UIUC's classes)
 
 # "Who is the prime minister of X?", "What is the name of the foreign minister?": a title's holder.
 HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )?(?:name of (?:the )?)?")
@@ -79,6 +81,7 @@ class Analysis:
     negative: bool  # the question has a negation ("who did not attend")
     claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
     frame: Frame | None  # the question as a clause with a gap: predicate, arguments, the slot asked for
+    yesno: YesNoFrame | None  # a yes/no question as the clause (or the role) it asks about
 
     @property
     def coarse_type(self) -> str:
@@ -230,6 +233,10 @@ def analyze(question: str, rules: Rules) -> Analysis:
     focus_stems = lex.word_variants(focus) if focus else frozenset()
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     optional = frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in focus_words})
+    yesno = yesno_frame(question, rules.grammar) if answer_type == YESNO_TYPE else None
+    if yesno is not None and yesno.holder:
+        # "Is Ann Lee the mayor?": a sentence naming another mayor answers "no" without naming her.
+        optional |= frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in re.findall(r"\w+", yesno.holder.lower())})
     word_stems = set()
     for keyword in words:
         word_stems |= lex.word_variants(keyword)
@@ -264,5 +271,6 @@ def analyze(question: str, rules: Rules) -> Analysis:
         place_stems=_place_stems(place_names, lex),
         negative=negative,
         claims=claims,
-        frame=question_frame(question, rules.grammar),
+        frame=question_frame(question, rules.grammar) if answer_type != YESNO_TYPE else None,
+        yesno=yesno,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.labels import COUNTS
+from qa.labels import COUNTS, YESNO
 from qa.names import surname
 from qa.question import Analysis
 from qa.records import Answer, Candidate
@@ -43,6 +43,8 @@ def repeats_question(candidate: Candidate, analysis: Analysis, rules: Rules) -> 
     "which part of chile" is not. Synonyms of question words are fine answers
     ("oil" for "what fuel"); the words themselves, and the focus, are not.
     """
+    if candidate.label == YESNO:
+        return False  # a verdict, not a span: it repeats nothing
     stems = analysis.question_stems
     if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in stems:
         return True

@@ -190,7 +190,8 @@ def retrieve(view: StoreView, analysis: Analysis, lex: Lexicon, limit: int = 10,
         anchored = len(place_words) == len(analysis.terms) or any(m.term not in place_words for m in matched)
         hit = Hit(
             sentence.doc, sentence.index, text, score, rank, covered, matched, sentence.entities, " ".join(context),
-            missing, anchored, contradiction(analysis.negative, analysis.claims, text, lex), unmatched,
+            # A yes/no question's polarity is what is asked: a sentence saying the opposite answers "no".
+            missing, anchored, "" if analysis.yesno else contradiction(analysis.negative, analysis.claims, text, lex), unmatched,
             off_frame=off_frame(analysis, text, context, lex),
         )  # fmt: skip
         hits.append(Hit(**{**hit.__dict__, "rejected": rejection(hit, strict)}))

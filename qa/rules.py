@@ -34,7 +34,7 @@ DESCRIPTION_RULES = "descriptions.toml"
 REASON_RULES = "reasons.toml"
 ANSWER_TYPES = "answer_types.toml"
 
-UIUC_TYPE = re.compile(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+")
+UIUC_TYPE = re.compile(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+|YESNO")  # UIUC's classes, and yes/no questions
 COARSE_TYPES = frozenset({"ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"})
 ENTITY_LABEL = re.compile(r"[A-Z]+")
 DEFAULT_LABELS = MappingProxyType({"NP": 0.5})  # a type nothing lists: any noun phrase, half-heartedly
