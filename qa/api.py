@@ -102,6 +102,7 @@ def result_json(result: Result) -> dict:
                 "canonical": a.canonical,
                 "scores": a.scores,
                 "sentences": a.sentences,
+                "items": [{"text": a.sentence[s:e], "span": [s, e]} for s, e in a.items] or None,
                 "value": a.value,
                 "value_rule": a.value_rule,
             }

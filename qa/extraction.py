@@ -8,11 +8,12 @@ the entities found at index time, and what is found at question time
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
 from qa.frames import fill
-from qa.labels import DESCRIPTION, GROUP, NP, PLACES, QUANTITIES, REASON, SITE, YESNO
+from qa.labels import DESCRIPTION, GROUP, NAME_LABELS, NP, PLACES, QUANTITIES, REASON, SITE, YESNO
 from qa.lexicon import Lexicon
 from qa.names import surname
 from qa.question import Analysis
@@ -490,6 +491,75 @@ def yesno_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     return found
 
 
+# Between the conjuncts of a list: "A, B and C", "A and B", "A or B", "A & B".
+LIST_SEPARATOR = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+")
+LIST_LAST = re.compile(r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+LIST_LABELS = NAME_LABELS | {NP, SITE}  # what a list can be made of: names and noun phrases, not amounts
+NOT_ALL_ASKED = 0.5  # confidence factor of one thing where the question asks for several ("which *two* countries")
+
+
+# Labels that may share a list: "Kenya and Lagos" are places, "Jane Doe and the Red Cross" are not one kind.
+LIST_FAMILIES = (PLACES | {"SITE"}, frozenset({"PERSON"}), frozenset({"ORG", "GROUP", "NORP", "PROPER"}))
+
+
+def _conjuncts(hit: Hit, label: str) -> list[tuple[int, int]]:
+    """Return the spans that may be conjuncts of a list of this label: entities of its family, or noun phrases."""
+    family = next((f for f in LIST_FAMILIES if label in f), frozenset({label}))
+    if label in NAME_LABELS:
+        return sorted((e.start, e.end) for e in hit.entities if e.label in family)
+    return sorted(noun_phrases(hit.text))
+
+
+def coordination(hit: Hit, start: int, end: int, label: str) -> tuple[tuple[int, int], ...]:
+    """Return the conjuncts of the list a span belongs to ("Kazakhstan, [Kyrgyzstan] and Uzbekistan"), or ().
+
+    A list is two or more spans of the same kind with commas, "and" or "or"
+    between them, the last separator holding "and" or "or": commas alone
+    make appositions ("Jo Park, a farmer,"), not lists.
+    """
+    if label not in LIST_LABELS:
+        return ()
+    spans = _conjuncts(hit, label)
+    by_start = {s: e for s, e in spans}
+    by_end = {e: s for s, e in spans}
+    items = [(start, end)]
+    closed = False
+    while not closed:
+        separator = LIST_SEPARATOR.match(hit.text, items[-1][1])
+        following = separator and by_start.get(separator.end())
+        if not following:
+            break
+        items.append((separator.end(), following))
+        closed = bool(re.search(r"\b(?:and|or)\b|&", separator.group()))
+    while True:
+        before = LIST_LAST.search(hit.text, 0, items[0][0])
+        if before is None:
+            break
+        previous = by_end.get(before.start())
+        if previous is None:
+            break
+        if re.search(r"\b(?:and|or)\b|&", before.group()) and len(items) > 1 and closed:
+            break  # "A and B, C and D": two lists
+        closed = closed or bool(re.search(r"\b(?:and|or)\b|&", before.group()))
+        items.insert(0, (previous, items[0][0] - len(before.group())))
+    return tuple(items) if len(items) > 1 and closed else ()
+
+
+def as_list(candidate: Candidate, analysis: Analysis) -> Candidate:
+    """Return the candidate widened to the list it belongs to, when the question may take several things.
+
+    A number in the question must match the number of conjuncts.
+    """
+    items = coordination(candidate.hit, candidate.start, candidate.end, candidate.label)
+    if not items or (analysis.count is not None and analysis.count != len(items)):
+        if analysis.count is not None and analysis.count > 1:
+            return dataclasses.replace(candidate, confidence=candidate.confidence * NOT_ALL_ASKED)
+        return candidate
+    start, end = items[0][0], items[-1][1]
+    text = candidate.hit.text[start:end]
+    return dataclasses.replace(candidate, text=text, start=start, end=end, rule=f"{candidate.rule}+list", canonical=None, items=items)
+
+
 def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
     if analysis.yesno is not None:
@@ -528,4 +598,6 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
         if NP in labels or GROUP in labels:
             candidates.extend(phrases(hit, analysis, lex))
         candidates.extend(frame_candidates(hit, analysis, rules))
+    if analysis.many:
+        candidates = [as_list(c, analysis) for c in candidates]
     return candidates

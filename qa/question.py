@@ -82,6 +82,8 @@ class Analysis:
     claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
     frame: Frame | None  # the question as a clause with a gap: predicate, arguments, the slot asked for
     yesno: YesNoFrame | None  # a yes/no question as the clause (or the role) it asks about
+    many: bool  # it may take several things at once ("which countries", "who attended"): a list answers
+    count: int | None  # how many it asks for ("the *three* rivers"), when it says
 
     @property
     def coarse_type(self) -> str:
@@ -221,8 +223,12 @@ def analyze(question: str, rules: Rules) -> Analysis:
     skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()
     # "which *two* countries": how many answers are wanted, not a word to find.
     wh = next((i for i, (w, _) in enumerate(tagged) if w in ("what", "which")), None)
+    count = None
     if wh is not None and wh + 1 < len(tagged) and tagged[wh + 1][1] == "CD":
         skip |= {tagged[wh + 1][0]}
+    for (word, tag), (_, following) in zip(tagged, tagged[1:]):
+        if tag == "CD" and following.startswith("NN") and count is None:
+            count = _cardinal(word, lex)  # "which *two* countries", "the *three* rivers"
     words = keywords(question, lex.stopwords, skip)
     verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
     subject_of = None
@@ -243,6 +249,7 @@ def analyze(question: str, rules: Rules) -> Analysis:
     titles = lex.titles.titles_in(normalized)
     place_names = lex.gazetteer.place_names(normalized)
     negative, claims = polarity.asks(asked, lex)
+    focus_tag = next((tag for word, tag in tagged if focus and word == focus.split()[-1]), "")
     return Analysis(
         text=asked,
         normalized=normalized,
@@ -273,4 +280,25 @@ def analyze(question: str, rules: Rules) -> Analysis:
         claims=claims,
         frame=question_frame(question, rules.grammar) if answer_type != YESNO_TYPE else None,
         yesno=yesno,
+        many=_many(answer_type, focus_tag, count),
+        count=count,
     )
+
+
+def _cardinal(word: str, lex: Lexicon) -> int | None:
+    """Return the number a cardinal word or digits name ("three" -> 3), or None."""
+    digits = word if word.isdigit() else next((f for f in lex.number_forms.get(word, ()) if f.isdigit()), None)
+    return int(digits) if digits and len(digits) < 4 else None
+
+
+def _many(answer_type: str, focus_tag: str, count: int | None) -> bool:
+    """Tell whether a question may take several things: a plural focus, a number over one, or no singular focus.
+
+    "Which country" asks for one; "which countries", "the three rivers", "who
+    attended" may take several; amounts, dates, reasons and verdicts never do.
+    """
+    if count is not None:
+        return count > 1
+    if answer_type.split(":")[0] in ("NUM", "DESC") or answer_type in (YESNO_TYPE, "HUM:desc"):
+        return False
+    return focus_tag != "NN" and focus_tag != "NNP"

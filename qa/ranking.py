@@ -117,6 +117,7 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
             span=(candidate.start, candidate.end),
             canonical=candidate.canonical,
             scores=parts,
+            items=candidate.items,
         )
         if previous is None:
             merged[key] = answer

@@ -74,6 +74,7 @@ class Candidate:
     hit: Hit
     canonical: str | None = None
     frame: float = 0.0  # how surely it fills the slot of the question's frame (0: found without one)
+    items: tuple[tuple[int, int], ...] = ()  # a list's conjuncts ("A, B and C"), each a span of the sentence
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,4 @@ class Answer:
     sentences: int = 1  # how many sentences gave this answer
     value: dict | None = None  # the normalised value of a quantity or date ({"kind": "money", ...})
     value_rule: str | None = None  # the rule of rules/values.toml that read it
+    items: tuple[tuple[int, int], ...] = ()  # a list answer's conjuncts, spans of the sentence
