@@ -496,6 +496,7 @@ LIST_SEPARATOR = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+")
 LIST_LAST = re.compile(r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
 LIST_LABELS = NAME_LABELS | {NP, SITE}  # what a list can be made of: names and noun phrases, not amounts
 NOT_ALL_ASKED = 0.5  # confidence factor of one thing where the question asks for several ("which *two* countries")
+COUNT_MATCH = 0.5  # frame credit of a list with exactly as many items as the question asks for: it fits the question's shape
 
 
 # Labels that may share a list: "Kenya and Lagos" are places, "Jane Doe and the Red Cross" are not one kind.
@@ -507,7 +508,16 @@ def _conjuncts(hit: Hit, label: str) -> list[tuple[int, int]]:
     family = next((f for f in LIST_FAMILIES if label in f), frozenset({label}))
     if label in NAME_LABELS:
         return sorted((e.start, e.end) for e in hit.entities if e.label in family)
-    return sorted(noun_phrases(hit.text))
+    spans = []
+    for start, end in noun_phrases(hit.text):
+        # The chunker keeps "timber and wool" together: its conjuncts are the list's.
+        cuts = [m.span() for m in re.finditer(r"\s+(?:and|or|&)\s+", hit.text[start:end])]
+        at = start
+        for cut_start, cut_end in cuts:
+            spans.append((at, start + cut_start))
+            at = start + cut_end
+        spans.append((at, end))
+    return sorted(spans)
 
 
 def coordination(hit: Hit, start: int, end: int, label: str) -> tuple[tuple[int, int], ...]:
@@ -553,11 +563,12 @@ def as_list(candidate: Candidate, analysis: Analysis) -> Candidate:
     items = coordination(candidate.hit, candidate.start, candidate.end, candidate.label)
     if not items or (analysis.count is not None and analysis.count != len(items)):
         if analysis.count is not None and analysis.count > 1:
-            return dataclasses.replace(candidate, confidence=candidate.confidence * NOT_ALL_ASKED)
+            return dataclasses.replace(candidate, confidence=candidate.confidence * NOT_ALL_ASKED, frame=candidate.frame * NOT_ALL_ASKED)
         return candidate
     start, end = items[0][0], items[-1][1]
     text = candidate.hit.text[start:end]
-    return dataclasses.replace(candidate, text=text, start=start, end=end, rule=f"{candidate.rule}+list", canonical=None, items=items)
+    frame = max(candidate.frame, COUNT_MATCH) if analysis.count == len(items) else candidate.frame
+    return dataclasses.replace(candidate, text=text, start=start, end=end, rule=f"{candidate.rule}+list", canonical=None, items=items, frame=frame)
 
 
 def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate]:

@@ -152,8 +152,9 @@ def spec() -> dict:
         },
         "Answer": {
             "type": "object",
-            "description": "One answer: sentence.text[span[0]:span[1]] == text.",
-            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "value", "value_rule"],
+            "description": "One answer: sentence.text[span[0]:span[1]] == text, except for a yes/no answer "
+            "(type YESNO, text 'yes' or 'no'), whose span marks the clause that supports it.",
+            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "items", "value", "value_rule"],
             "additionalProperties": False,
             "properties": {
                 "text": _string("The answer, exactly as the sentence has it.", minLength=1),
@@ -178,6 +179,21 @@ def spec() -> dict:
                     "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
                 },
                 "sentences": {"type": "integer", "minimum": 1, "description": "Sentences that gave this answer."},
+                "items": {
+                    "type": "array",
+                    "nullable": True,
+                    "minItems": 2,
+                    "description": "A list answer's conjuncts ('A, B and C'), each a span of the same sentence; null otherwise.",
+                    "items": {
+                        "type": "object",
+                        "required": ["text", "span"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "text": _string("The conjunct, exactly as the sentence has it.", minLength=1),
+                            "span": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+                        },
+                    },
+                },
                 "value": {
                     "allOf": [{"$ref": "#/components/schemas/Value"}],
                     "nullable": True,

@@ -27,7 +27,10 @@ YESNO = re.compile(
     re.IGNORECASE,
 )
 # "Is Ann Lee the mayor of Elmford?": a copula, a name, then the role it asks about.
-ROLE_QUESTION = re.compile(r"^(?P<holder>(?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*)\s+(?P<role>(?:the|a|an)\s+.+)$")
+ROLE_QUESTION = re.compile(
+    r"^(?P<holder>(?!(?:the|a|an|this|that|it|there)\b)(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)\s+(?P<role>(?:the|a|an)\s+.+)$",
+    re.IGNORECASE,
+)
 COPULAS = frozenset({"is", "are", "was", "were"})
 DO_SUPPORT = frozenset({"do", "does", "did"})
 YES, NO = "yes", "no"
@@ -92,9 +95,14 @@ def _do_clause(aux: str, body: str, grammar: Grammar) -> Clause | None:
     place after which the clause's verb is the word that follows wins.
     """
     words = body.split()
-    # Words the lexicon reads as verbs first ("the harbour board [accept]"), then any that parse as one.
-    places = [at for at in range(1, len(words)) if (lexicon_tag(words[at].lower()) or "").startswith("VB")]
-    places += [at for at in range(1, len(words)) if at not in places]
+    # Words the lexicon reads as verbs first ("the harbour board [accept]"), then base forms of the
+    # irregular verbs ("fall"), then adjectives the tagger prefers ("welcome", "open"); nouns never.
+    def preference(at: int) -> int:
+        word = words[at].lower()
+        tag = lexicon_tag(word) or ""
+        return 0 if tag.startswith("VB") else 1 if word in grammar.bases else 2 if tag.startswith("JJ") or not tag else 3
+
+    places = sorted((at for at in range(1, len(words)) if preference(at) < 3), key=lambda at: (preference(at), at))
     for at in places:
         parsed = parse(" ".join([*words[:at], aux, *words[at:]]), grammar)
         clause = next((c for c in parsed.clauses if c.verb is not None), None)
@@ -106,14 +114,13 @@ def _do_clause(aux: str, body: str, grammar: Grammar) -> Clause | None:
 def verdicts(frame: YesNoFrame, parsed: Parse, grammar: Grammar, lex: Lexicon) -> list[Verdict]:
     """Return the clauses of a parsed sentence that answer the question, with their answer."""
     if frame.role is not None:
-        return _identity(frame, parsed, grammar)
+        return _identity(frame, parsed, grammar, lex)
     found = []
-    sentence_stems = content_stems(parsed.sentence, grammar)
     for clause in parsed.clauses:
         relation = _relation(frame.predicate, clause, lex)
         if relation is None:
             continue
-        agreement = _agreement(frame.arguments, clause, sentence_stems, grammar, lex)
+        agreement = _agreement(frame.arguments, clause, parsed, grammar, lex)
         if agreement == 0:
             continue
         same_polarity = clause.negated == frame.negated
@@ -140,9 +147,17 @@ def _relation(predicate: str, clause: Clause, lex: Lexicon) -> str | None:
     return None
 
 
-def _agreement(arguments, clause: Clause, sentence_stems: frozenset, grammar: Grammar, lex: Lexicon) -> float:
-    """Return how surely the clause is about the question's participants (0: another participant, or none)."""
+def _agreement(arguments, clause: Clause, parsed: Parse, grammar: Grammar, lex: Lexicon) -> float:
+    """Return how surely the clause is about the question's participants (0: another participant, or none).
+
+    A participant agrees when its words are in the clause's phrase for that
+    role, or in a name or description in apposition to it ("The president,
+    [Jane Doe], has not ..."); found elsewhere in the clause or sentence, it
+    agrees less surely.
+    """
     roles = roles_of(clause)
+    sentence_stems = content_stems(parsed.sentence, grammar)
+    clause_stems = content_stems(parsed.sentence[clause.start : clause.end], grammar)
     score = AGREES
     for argument in arguments:
         if not argument.stems:
@@ -150,7 +165,13 @@ def _agreement(arguments, clause: Clause, sentence_stems: frozenset, grammar: Gr
         wanted = set().union(*(lex.word_variants(s) for s in argument.stems)) | set(argument.stems)
         phrase = roles.get(argument.role)
         if phrase is not None:
-            if wanted & content_stems(phrase.text, grammar):
+            said = content_stems(phrase.text, grammar).union(
+                *(content_stems(a.head.text + " " + a.description.text, grammar) for a in parsed.appositions if _touches(a, phrase))
+            )
+            if wanted & said:
+                continue
+            if wanted & clause_stems:
+                score *= ELSEWHERE  # "announced an extra $20m in [funding]": the words, not in the object's phrase
                 continue
             if re.fullmatch(r"(?i)(?:he|she|it|they|him|her|them)", phrase.text):
                 score *= ELSEWHERE  # a pronoun where the question names someone: likely, not sure
@@ -163,8 +184,18 @@ def _agreement(arguments, clause: Clause, sentence_stems: frozenset, grammar: Gr
     return score
 
 
-def _identity(frame: YesNoFrame, parsed: Parse, grammar: Grammar) -> list[Verdict]:
-    """Return "yes" where the sentence gives the holder the role, "no" where it gives the role to another."""
+def _touches(apposition, phrase) -> bool:
+    """Tell whether an apposition's name or description overlaps a phrase."""
+    return any(part.start < phrase.end and phrase.start < part.end for part in (apposition.head, apposition.description))
+
+
+def _identity(frame: YesNoFrame, parsed: Parse, grammar: Grammar, lex: Lexicon) -> list[Verdict]:
+    """Return "yes" where the sentence gives the holder the role, "no" where it gives the role to another.
+
+    Each word of the role must be said of the person (or a variant of it:
+    "nation" for "country"); a person given the role who is not the holder
+    makes it "no".
+    """
     role = content_stems(frame.role, grammar)
     holder = content_stems(frame.holder or "", grammar)
     if not role or not holder:
@@ -177,7 +208,8 @@ def _identity(frame: YesNoFrame, parsed: Parse, grammar: Grammar) -> list[Verdic
         if c.verb is not None and c.subject is not None and c.complement is not None and c.verb.lemma in grammar.words["copulas"]
     ]
     for named, description, rule in statements:
-        if not role <= content_stems(description.text, grammar):
+        said = content_stems(description.text, grammar)
+        if not all(lex.word_variants(word) & said or word in said for word in role):
             continue  # not this role (a president of another country is no answer)
         start, end = min(named.start, description.start), max(named.end, description.end)
         if holder & content_stems(named.text, grammar):
