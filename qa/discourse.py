@@ -483,7 +483,7 @@ class _Analysis:
                 match = rule.regex.match(stripped)
                 if not match:
                     continue
-                groups = match.groupdict()
+                groups = {key: _trim(value) for key, value in match.groupdict().items()}
                 place = groups.get("place")
                 if rule.get("needs_known_place") and not (place and place.lower() in self.rules.places):
                     continue
@@ -1273,6 +1273,11 @@ def _quote_role(text: str, at: int, is_open: bool) -> str:
     if opener != closer:
         return "open" if opener else "close"
     return "close" if is_open else "open"
+
+
+def _trim(value: str | None) -> str | None:
+    """Drop the full stop that ends a sentence from a name at its end ("Kabul." but "Calif.")."""
+    return re.sub(r"(?<=[a-z]{3})\.$", "", value) if value else value
 
 
 def _split_names(value: str | None) -> tuple[str, ...]:
