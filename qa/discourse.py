@@ -37,9 +37,10 @@ KINDS = (
     "dateline", "credit", "intro", "appositive-after", "appositive-before", "predicate",
     "title-before", "description", "quote-after", "quote-before", "pleonastic", "it-context",
 )
-OPTIONAL_FIELDS = ("refers", "number", "gender", "link", "with_names", "needs_known_place")
+OPTIONAL_FIELDS = ("refers", "number", "gender", "link", "with_names", "needs_known_place", "screen")
 LABELS = ("PERSON", "ORG", "GROUP", "NORP", "COUNTRY", "CITY", "REGION", "PROPER")
 
+SCREEN_STRINGS = 5000  # a key group with more strings than this is not screened
 HEADLINE_MAX_WORDS = 20  # a title is short; a first paragraph longer than this is a lead
 CREDIT_EDGE_PARAGRAPHS = 3  # credit lines stand at the top or the foot of a story
 PRONOUN_WINDOW = 3  # sentences back a pronoun looks: news pronouns rarely reach further
@@ -57,6 +58,9 @@ DEFINITE = frozenset({"the", "this", "that"})
 OPEN_QUOTES, CLOSE_QUOTES, STRAIGHT_QUOTE = "\u201c", "\u201d", '"'
 QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
 WORD = re.compile(r"[\w\u2019'.-]+")
+LETTERS = re.compile(r"[^\W_]+")
+CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
+BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
 POSSESSIVE = re.compile(r"[\u2019']s?$")
 NEXT_WORD = re.compile(r"\s([a-z][\w-]*)")
@@ -179,6 +183,9 @@ class DiscourseRules:
     gender_words: Mapping[str, str]
     speech_regex: re.Pattern
     places: Mapping[str, tuple[str, str, str | None]]  # lower-case name -> (canonical, kind, country)
+    # Per rule name: the first (description heads) or last (titles) word of every string its key group
+    # can match, when that group is a list of literals: a sentence without one is skipped (a screen).
+    screens: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def of(self, kind: str) -> tuple[Rule, ...]:
         """Return the rules of a kind, in file order."""
@@ -198,15 +205,26 @@ def load_discourse(rules_dir: Path) -> DiscourseRules:
         by_kind[rule.get("kind")].append(rule)
     pronouns = _load_pronouns(rules_dir)
     words = sorted(pronouns, key=len, reverse=True)
-    # "I" and "us" are matched as written ("US" is a country); the others in any case.
-    exact = [w for w in words if w in ("I", "us")]
-    folded = [w for w in words if w not in ("I", "us")]
-    pronoun_regex = re.compile(
-        r"(?<![\w\u2019'-])(?:(?i:" + "|".join(map(re.escape, folded)) + r")|" + "|".join(map(re.escape, exact)) + r")(?![\w-])"
-    )
+    # "I" and "us" are matched as written ("US" is a country); the others in lower case or capitalised
+    # (spelled out: a case-sensitive alternation is several times faster than an IGNORECASE one).
+    spelled = [w if w in ("I", "us") else f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in words]
+    pronoun_regex = re.compile(r"(?<![\w\u2019'-])(?:" + "|".join(spelled) + r")(?![\w-])")
     speech = sorted({alt for entry in _lines(rules_dir, SPEECH_VERBS) for alt in entry[0]}, key=len, reverse=True)
     speech_regex = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in speech) + r")\b")
+    screens = {}
+    for rule in by_kind["description"]:
+        if rule.get("screen"):
+            screens[rule.name] = frozenset(word.lower() for word in rule.get("screen"))
+            continue
+        strings = _literal_strings(rule.regex, "head")
+        if strings:
+            screens[rule.name] = frozenset(LETTERS.findall(text)[0] for text in strings if LETTERS.findall(text))
+    for rule in by_kind["title-before"]:
+        strings = _literal_strings(rule.regex, "desc")
+        if strings:
+            screens[rule.name] = frozenset(LETTERS.findall(text)[-1] for text in strings if LETTERS.findall(text))
     return DiscourseRules(
+        screens=MappingProxyType(screens),
         rules=MappingProxyType({kind: tuple(found) for kind, found in by_kind.items()}),
         pronouns=MappingProxyType(pronouns),
         pronoun_regex=pronoun_regex,
@@ -215,6 +233,68 @@ def load_discourse(rules_dir: Path) -> DiscourseRules:
         speech_regex=speech_regex,
         places=MappingProxyType(_load_places(rules_dir)),
     )
+
+
+def _literal_strings(regex: re.Pattern, group: str) -> frozenset[str] | None:
+    """Return every string (lower case) a named group of a regex can match, if it is only literals; else None."""
+    try:
+        from re import _parser  # CPython's own parser; without it every rule runs unscreened
+
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except (ImportError, re.error, AttributeError):  # pragma: no cover
+        return None
+    number = regex.groupindex.get(group)
+
+    def find(items):
+        for op, av in items:
+            if op is _parser.SUBPATTERN:
+                if av[0] == number:
+                    return av[3]
+                found = find(av[3])
+                if found is not None:
+                    return found
+            elif op is _parser.BRANCH:
+                for branch in av[1]:
+                    found = find(branch)
+                    if found is not None:
+                        return found
+        return None
+
+    def strings(items) -> set[str] | None:
+        result = {""}
+        for op, av in items:
+            if op is _parser.LITERAL:
+                options = {chr(av).lower()}
+            elif op is _parser.SUBPATTERN:
+                options = strings(av[3])
+            elif op is _parser.BRANCH:
+                options = set()
+                for branch in av[1]:
+                    more = strings(branch)
+                    if more is None:
+                        return None
+                    options |= more
+            elif op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in av):
+                options = {chr(value).lower() for _, value in av}
+            elif _is_space(op, av, _parser):
+                options = {" "}
+            else:
+                return None
+            if options is None or len(result) * len(options) > SCREEN_STRINGS:
+                return None
+            result = {a + b for a in result for b in options}
+        return result
+
+    inner = find(parsed)
+    found = strings(inner) if inner is not None else None
+    return frozenset(found) if found else None
+
+
+def _is_space(op, av, parser) -> bool:
+    """Tell whether a parsed regex item is white space (`\\s` or `\\s+`), which a word list's spaces become."""
+    if op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
+        op, av = av[2][0] if len(av[2]) == 1 else (None, None)
+    return op is parser.IN and av == [(parser.CATEGORY, parser.CATEGORY_SPACE)]
 
 
 def _lines(rules_dir: Path, name: str):
@@ -256,6 +336,11 @@ def _validate(rule: Rule) -> None:
                 raise RuleError(f"{where}: field '{flag}' must be true or false")
     elif any(rule.get(key) is not None for key in ("refers", "number", "gender", "link", "with_names")):
         raise RuleError(f"{where}: fields refers/number/gender/link/with_names belong to description rules")
+    screen = rule.get("screen")
+    if screen is not None and (kind != "description" or not isinstance(screen, list) or not all(isinstance(w, str) and LETTERS.fullmatch(w) for w in screen)):
+        raise RuleError(f"{where}: field 'screen' is a list of words, for description rules")
+    if screen and any(not set(LETTERS.findall(BRACKETS.sub(r"\1", e).lower())) & {w.lower() for w in screen} for e in rule.examples):
+        raise RuleError(f"{where}: field 'screen': an example holds none of its words")
     if rule.get("needs_known_place") not in (None, True, False):
         raise RuleError(f"{where}: field 'needs_known_place' must be true or false")
 
@@ -353,12 +438,22 @@ class _Cluster:
     gender: str | None = None
     evidence: bool = False
 
+    cached: _Mention | None = None  # the representative, until the members change
+
     def representative(self) -> _Mention:
         """Return the fullest name of the cluster, else its first description."""
-        named = [m for m in self.members if m.named]
-        if named:
-            return max(named, key=lambda m: (len(m.text.split()), -m.sentence, -m.start))
-        return min(self.members, key=lambda m: (m.sentence, m.start))
+        if self.cached is None:
+            named = [m for m in self.members if m.named]
+            if named:
+                self.cached = max(named, key=lambda m: (len(m.text.split()), -m.sentence, -m.start))
+            else:
+                self.cached = min(self.members, key=lambda m: (m.sentence, m.start))
+        return self.cached
+
+    def add(self, mention: _Mention) -> None:
+        """Add a mention (a resolved pronoun) to the cluster."""
+        self.members.append(mention)
+        self.cached = None
 
 
 @dataclass(eq=False)
@@ -400,11 +495,11 @@ def expansions(discourse: DocumentDiscourse, sentence: int) -> list[str]:
 
 def _expanded(text: str, links: list[Link], quotes: list[Quote]) -> tuple[str, ...]:
     """Return the names a sentence's links and quotes stand for, each once, unless all its words are in the sentence."""
-    own = {POSSESSIVE.sub("", w).lower() for w in WORD.findall(text)}
+    own = set(LETTERS.findall(text.lower()))
     names = [link.antecedent for link in links] + [q.speaker for q in quotes if q.speaker]
     found: list[str] = []
     for name in names:
-        words = {POSSESSIVE.sub("", w).lower() for w in WORD.findall(name)}
+        words = set(LETTERS.findall(name.lower()))
         if name not in found and not words <= own:
             found.append(name)
     return tuple(found)
@@ -429,6 +524,8 @@ class _Analysis:
         self.excluded: set[int] = set()  # headline and credit lines: no antecedents there
         self.speaker_spans: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self.names: dict[str, _Mention] = {}  # the latest name mention under each key it can be looked up by
+        self.subjects: dict[int, _Mention | None] = {}  # sentence -> its subject mention, while its mentions stay
+        self.pronoun_matches: dict[int, list[re.Match]] = {}
 
     def run(self) -> DocumentDiscourse:
         n = len(self.sentences)
@@ -450,6 +547,7 @@ class _Analysis:
             self._subject(i, skip_to)
             self._sieve_names(i)
             self._sieve_appositives(i)
+            self.subjects.pop(i, None)  # the sieves above may retype a mention
             self._sieve_descriptions(i)
             self._sieve_pronouns(i, in_quotes=False)
             self.salient[i] = self._salience(i)
@@ -785,7 +883,11 @@ class _Analysis:
                 if gender in ("male", "female"):
                     self._make_person(mention, gender)
                     continue
+            last = LETTERS.findall(before.lower())[-1:]
             for rule in self.rules.of("title-before"):
+                screen = self.rules.screens.get(rule.name)
+                if screen is not None and not (last and last[0] in screen):
+                    continue  # the word before the name ends no title
                 match = rule.regex.search(before)
                 if match:
                     head = match.group("desc").split()[-1].lower()
@@ -815,8 +917,12 @@ class _Analysis:
 
     def _descriptions(self, i: int, skip_to: int, entity_spans) -> list[_Mention]:
         text = self.sentences[i].text
+        tokens = set(LETTERS.findall(text.lower()))
         best: dict[int, tuple[re.Match, Rule]] = {}
         for rule in self.rules.of("description"):
+            screen = self.rules.screens.get(rule.name)
+            if screen is not None and screen.isdisjoint(tokens):
+                continue  # none of the rule's head nouns is in the sentence
             for match in rule.regex.finditer(text, skip_to):
                 start = match.start()
                 if start in best and best[start][0].end() >= match.end():
@@ -878,6 +984,13 @@ class _Analysis:
         self.subject_start[i] = position
 
     def _subject_mention(self, i: int) -> _Mention | None:
+        """Return the mention a sentence is about: the first one where its subject starts (cached until it changes)."""
+        if i in self.subjects:
+            return self.subjects[i]
+        found = self.subjects[i] = self._find_subject(i)
+        return found
+
+    def _find_subject(self, i: int) -> _Mention | None:
         start = self.subject_start[i]
         text = self.sentences[i].text
         limit = start
@@ -972,7 +1085,10 @@ class _Analysis:
                     if kind == "appositive-before":
                         if not re.match(r"\s?[,)\u2014\u2013-]", text[mention.end :]) and rule.name != "called-name":
                             continue  # "..., Jane Doe said": a new clause, not an apposition
-                        window = text[max(0, mention.start - FRAME_WINDOW) : mention.start]
+                        # A description holds no clause punctuation: look only after the last one before its comma.
+                        low = max(0, mention.start - FRAME_WINDOW)
+                        clause = CLAUSE_MARK.search(text[low : mention.start].rstrip(", "))
+                        window = text[low + (clause.end() if clause else 0) : mention.start]
                         match = rule.regex.search(window)
                         offset = mention.start - len(window)
                     else:
@@ -1089,9 +1205,14 @@ class _Analysis:
         text = self.sentences[i].text
         entity_spans = [(e[0], e[1]) for e in self.entities[i]]
         resolved = []
-        for count, match in enumerate(self.rules.pronoun_regex.finditer(text)):
-            if count >= MAX_PRONOUNS_PER_SENTENCE:
-                break
+        if i not in self.pronoun_matches:
+            found = []
+            for match in self.rules.pronoun_regex.finditer(text):
+                found.append(match)
+                if len(found) >= MAX_PRONOUNS_PER_SENTENCE:
+                    break
+            self.pronoun_matches[i] = found
+        for match in self.pronoun_matches[i]:
             start, end = match.span()
             if start < self.skip_to[i]:
                 continue  # inside the dateline
@@ -1117,13 +1238,14 @@ class _Analysis:
                 evidence=True, in_quote=quoted,
             )
             pronoun.cluster = target
-            target.members.append(pronoun)
+            target.add(pronoun)
             if form.gender in ("male", "female") and target.representative().kind == "person":
                 target.gender, target.evidence = target.gender or form.gender, True  # "he" says the name is a man's
             resolved.append(pronoun)
             self._link(pronoun, target.representative(), rule, "pronoun-in-quote" if in_quotes else "pronoun")
         if resolved:
             self.mentions[i] = sorted(self.mentions[i] + resolved, key=lambda m: (m.start, -m.end))
+            self.subjects.pop(i, None)
             if not in_quotes:
                 self.salient[i] = self._salience(i)
 
@@ -1382,6 +1504,7 @@ def _merge(into: _Cluster, other: _Cluster) -> None:
     for mention in other.members:
         mention.cluster = into
     into.members.extend(other.members)
+    into.cached = None
     into.heads |= other.heads
     into.gender = into.gender or other.gender
     into.evidence = into.evidence or other.evidence
