@@ -36,6 +36,7 @@ REGIONS = "gazetteer/regions.txt"
 KINDS = (
     "dateline", "credit", "intro", "appositive-after", "appositive-before", "predicate",
     "title-before", "description", "quote-after", "quote-before", "pleonastic", "it-context",
+    "person-cue", "short-form",
 )
 OPTIONAL_FIELDS = ("refers", "number", "gender", "link", "with_names", "needs_known_place", "screen")
 LABELS = ("PERSON", "ORG", "GROUP", "NORP", "COUNTRY", "CITY", "REGION", "PROPER")
@@ -59,6 +60,8 @@ OPEN_QUOTES, CLOSE_QUOTES, STRAIGHT_QUOTE = "\u201c", "\u201d", '"'
 QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
 WORD = re.compile(r"[\w\u2019'.-]+")
 LETTERS = re.compile(r"[^\W_]+")
+# A subordinate clause before the main one ("when he arrived, ..."): its pronoun may point forward.
+SUBORDINATE = re.compile(r"\s*(?:when|after|before|as|while|whilst|although|though|if|since|once|until|because)\b", re.I)
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -526,6 +529,7 @@ class _Analysis:
         self.names: dict[str, _Mention] = {}  # the latest name mention under each key it can be looked up by
         self.subjects: dict[int, _Mention | None] = {}  # sentence -> its subject mention, while its mentions stay
         self.pronoun_matches: dict[int, list[re.Match]] = {}
+        self.person_names: set[str] = set()  # names (and their last words) the story says are people's
 
     def run(self) -> DocumentDiscourse:
         n = len(self.sentences)
@@ -538,6 +542,7 @@ class _Analysis:
         units = self._quote_units()
         for unit in units:
             self._find_frame(unit)
+        self._person_cues()
         for i in range(n):
             if i in self.excluded:
                 continue
@@ -809,6 +814,17 @@ class _Analysis:
 
     # --- mentions --------------------------------------------------------------------------------
 
+    def _person_cues(self) -> None:
+        """Collect the names the story shows to be people's ("X, who", "X was born", "X's wife")."""
+        cues = self.rules.of("person-cue")
+        for s in self.sentences:
+            if s.index in self.excluded:
+                continue
+            for start, end, label, text in self.entities[s.index]:
+                # An organisation's name can be a person's surname too ("X was born").
+                if label in ("PERSON", "PROPER", "ORG") and any(rule.regex.match(s.text[end:]) for rule in cues):
+                    self.person_names.update((text, POSSESSIVE.sub("", text.split()[-1])))
+
     def _in_quote(self, i: int, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.quote_spans[i])
 
@@ -863,6 +879,9 @@ class _Analysis:
                     start, text, kind, label = start + words[k].start(), text[words[k].start() :], "person", "PERSON"
                     break
         mention = _Mention(i, start, end, text, label, kind, number, named=True, evidence=label in ("ORG", "COUNTRY", "CITY", "REGION", "GROUP"))
+        if kind in ("person", "thing", "org") and (text in self.person_names or POSSESSIVE.sub("", text.split()[-1]) in self.person_names):
+            kind, label = "person", "PERSON"
+            mention.kind, mention.label, mention.evidence = kind, label, True
         first = text.split()[0] if text.split() else ""
         gender = self.rules.first_names.get(first)
         if kind == "person" and gender in ("male", "female") and len(text.split()) > 1:
@@ -1054,7 +1073,7 @@ class _Analysis:
                 other = self.names.get(key)
                 if other is None or other.cluster is mention.cluster:
                     continue
-                rule = _alias_rule(mention, other)
+                rule = _alias_rule(mention, other, self.rules.of("short-form"))
                 if rule is None or not _genders_agree(mention.cluster.gender, other.cluster.gender):
                     continue
                 if rule == "name-surname" and not (other.cluster.evidence or mention.cluster.evidence):
@@ -1256,13 +1275,10 @@ class _Analysis:
             if any(rule.regex.match(text, start) for rule in self.rules.of("pleonastic")):
                 return None, ""
             if start == self.subject_start[i] or not text[self.subject_start[i] : start].strip(" \"\u201c'\u2018("):
-                # A sentence-initial "It" is what an earlier sentence was about.
-                for j in range(i - 1, max(-1, i - PRONOUN_WINDOW - 1), -1):
-                    if j in self.excluded:
-                        break
-                    subject = self._subject_mention(j)
-                    if subject is not None and _agrees(form, subject) and self._strong(subject, form):
-                        return subject.cluster, "pronoun-it-previous-subject"
+                # A sentence-initial "It" is the organisation the sentence before was about.
+                subject = self._subject_mention(i - 1) if i and (i - 1) not in self.excluded else None
+                if subject is not None and subject.kind == "org" and subject.label != "PRONOUN" and _agrees(form, subject):
+                    return subject.cluster, "pronoun-it-previous-subject"
                 return None, ""
             before = text[max(0, start - 40) : start]
             if not any(rule.regex.search(before) for rule in self.rules.of("it-context")):
@@ -1271,12 +1287,12 @@ class _Analysis:
             if subject is not None and subject.end <= start and _agrees(form, subject) and self._strong(subject, form):
                 return subject.cluster, "pronoun-it-own-subject"
             return None, ""
-        # Cataphora: a pronoun in a fronted phrase refers to the subject after it ("In his new job, Jane Doe ...").
-        if start < self.subject_start[i] and form.case in ("possessive", "subject"):
-            subject = self._subject_mention(i)
-            if subject is not None and subject.start >= end and _agrees(form, subject):
+        # Cataphora: a pronoun in a fronted phrase refers to the subject after it ("In his new job, Jane Doe ...",
+        # "..., and when he arrived, Jane Doe said").
+        if form.case in ("possessive", "subject"):
+            subject = self._subject_mention(i) if start < self.subject_start[i] else self._subject_after_clause(i, start)
+            if subject is not None and subject.start >= end and _agrees(form, subject) and self._strong(subject, form):
                 return subject.cluster, "pronoun-cataphora"
-        weak = None
         subjects = {id(self._subject_mention(j)) for j in (i, i - 1) if j >= 0}
         for candidate in self._candidates(i, start, PRONOUN_WINDOW, exclude_quotes=True):
             if not _agrees(form, candidate) or not self._may_antecede(candidate):
@@ -1291,14 +1307,33 @@ class _Analysis:
                 continue
             if self._strong(candidate, form):
                 return candidate.cluster, f"pronoun-{_feature_name(form)}"
-            weak = weak or candidate.cluster
-        return weak, f"pronoun-{_feature_name(form)}-weak"
+        return None, ""  # a guess (a two-word run typed as a person) is no antecedent
+
+    def _subject_after_clause(self, i: int, start: int) -> _Mention | None:
+        """Return the name that opens the main clause after a subordinate clause holding a point ("when he ..., X")."""
+        text = self.sentences[i].text
+        opening = max(text.rfind(",", 0, start), text.rfind(";", 0, start))
+        if not SUBORDINATE.match(text, opening + 1):
+            return None
+        closing = text.find(",", start)
+        if closing < 0:
+            return None
+        limit = closing
+        for _ in range(SUBJECT_SLACK + 1):
+            word = WORD.search(text, limit + 1)
+            if not word:
+                break
+            limit = word.end()
+        return next((m for m in self.mentions[i] if closing < m.start <= limit and m.named and not m.in_quote and not m.modifier), None)
 
     def _may_antecede(self, mention: _Mention) -> bool:
         """Tell whether a mention may be a pronoun's antecedent: a name, or an unnamed thing the sentence is about."""
-        if mention.cluster.representative().named or mention.label == "PRONOUN":
-            return True
         i = mention.sentence
+        if mention.label == "PRONOUN":
+            # A resolved pronoun carries its name on only as what its sentence is about ("He ... He ...").
+            return mention is self._subject_mention(i)
+        if mention.cluster.representative().named:
+            return True
         return mention is self._subject_mention(i) or any(a <= mention.start and mention.end <= b for a, b in self.speaker_spans[i])
 
     def _strong(self, mention: _Mention, form: PronounForm) -> bool:
@@ -1476,7 +1511,7 @@ def _name_keys(name: str, lookup: bool) -> list[str]:
     return keys
 
 
-def _alias_rule(mention: _Mention, other: _Mention) -> str | None:
+def _alias_rule(mention: _Mention, other: _Mention, short_forms=()) -> str | None:
     """Tell how a name repeats an earlier one: the same, a surname, an acronym, a short form."""
     a, b = mention.text, other.text
     if a == b:
@@ -1494,7 +1529,9 @@ def _alias_rule(mention: _Mention, other: _Mention) -> str | None:
             if initials == a:
                 return "name-acronym"
         if len(words_a) < len(words_b) and words_b[: len(words_a)] == words_a and len(words_a[0]) > 2:
-            return "name-short-form"
+            added = b[len(a) :] if b.startswith(a) else ""
+            if any(rule.regex.match(added) for rule in short_forms):
+                return "name-short-form"
     return None
 
 
