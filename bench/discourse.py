@@ -17,8 +17,10 @@ loaded once), beside the annotation's own cost for scale.
 --sample N prints N links drawn at random (--seed) with their sentence and
 the antecedent's sentence, to be judged by hand: the judged precision is the
 share a reader accepts. The sample is printed, never written to a file.
---squad adds the first --squad-articles articles of a SQuAD file (each
-paragraph a paragraph of one article) to the counts and the sample.
+--squad adds --squad-articles articles of a SQuAD file, after the first
+--squad-skip (each paragraph a paragraph of one article), to the counts and
+the sample; --sieves limits the sample to some sieves (e.g. pronoun,
+description-type) so that trivial repeats of a name do not fill it.
 """
 
 from __future__ import annotations
@@ -45,9 +47,9 @@ def read_corpus(folder: Path) -> list[tuple[str, str]]:
     return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.txt"))]
 
 
-def read_squad(path: Path, count: int) -> list[tuple[str, str]]:
-    """Return the first `count` SQuAD articles as (title, paragraphs joined by blank lines)."""
-    data = json.loads(path.read_text(encoding="utf-8"))["data"][:count]
+def read_squad(path: Path, count: int, skip: int = 0) -> list[tuple[str, str]]:
+    """Return `count` SQuAD articles after the first `skip` as (title, paragraphs joined by blank lines)."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"][skip : skip + count]
     return [(f"squad:{a['title']}", "\n\n".join(p["context"] for p in a["paragraphs"])) for a in data]
 
 
@@ -108,13 +110,14 @@ def timing(prepared, rules, repeat: int) -> list[float]:
     return runs
 
 
-def sample(prepared, results, size: int, seed: int) -> None:
-    """Print `size` random links with their context, for judging by hand."""
+def sample(prepared, results, size: int, seed: int, sieves: set[str] | None = None) -> None:
+    """Print `size` random links (of the given sieves, or all) with their context, for judging by hand."""
     pool = []
     for (name, _, found, _), doc in zip(prepared, results):
         for row in doc.links:
             for link in row:
-                pool.append((name, found, link))
+                if sieves is None or link.sieve in sieves:
+                    pool.append((name, found, link))
     random.Random(seed).shuffle(pool)
     for number, (name, found, link) in enumerate(pool[:size], start=1):
         text = found[link.sentence].text
@@ -130,6 +133,8 @@ def main() -> None:
     parser.add_argument("--corpus", required=True, help="directory of articles (*.txt)")
     parser.add_argument("--squad", help="a SQuAD JSON file whose first articles are added")
     parser.add_argument("--squad-articles", type=int, default=5, help="how many SQuAD articles to add")
+    parser.add_argument("--squad-skip", type=int, default=0, help="skip this many SQuAD articles first")
+    parser.add_argument("--sieves", help="sample only links of these sieves (comma-separated)")
     parser.add_argument("--sample", type=int, default=0, help="print this many random links to judge")
     parser.add_argument("--seed", type=int, default=7, help="the sample's random seed")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (the median is reported)")
@@ -138,7 +143,7 @@ def main() -> None:
 
     articles = read_corpus(Path(args.corpus))
     if args.squad:
-        articles += read_squad(Path(args.squad), args.squad_articles)
+        articles += read_squad(Path(args.squad), args.squad_articles, args.squad_skip)
     started = time.perf_counter()
     rules = load_discourse(ROOT / "rules")
     load_seconds = time.perf_counter() - started
@@ -161,7 +166,7 @@ def main() -> None:
             else:
                 print(f"{key:40} {value}")
     if args.sample:
-        sample(prepared, results, args.sample, args.seed)
+        sample(prepared, results, args.sample, args.seed, set(args.sieves.split(",")) if args.sieves else None)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,11 @@ WORD = re.compile(r"[\w\u2019'.-]+")
 LETTERS = re.compile(r"[^\W_]+")
 # A subordinate clause before the main one ("when he arrived, ..."): its pronoun may point forward.
 SUBORDINATE = re.compile(r"\s*(?:when|after|before|as|while|whilst|although|though|if|since|once|until|because)\b", re.I)
+# Modifiers that make a description a new referent, not a reference back ("the other bank", "the home team").
+NEW_REFERENT = re.compile(
+    r"\b(?:other|another|rival|opposing|latter|same|new|next|last|home|away|host|visiting|whole|entire"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b"
+)
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -971,7 +976,8 @@ class _Analysis:
                 and det.lower() in DEFINITE
                 and not re.match(r"\s[A-Z]", following)  # "the Foreign Secretary Jane Doe": a title, not a reference
                 and not re.match(r"\s(?:of|from|who|that|which)\b", following)
-                and not re.search(r"\b(?:other|another|rival|opposing|latter|second|first|same|new)\b", modifiers.lower())
+                and not NEW_REFERENT.search(modifiers.lower())
+                and not any(lexicon_tag(word) == "JJS" for word in modifiers.split())  # "the largest bank": a new one
                 and (rule.get("with_names") or not named_modifier)
             )
             refers = frozenset(rule.get("refers"))
@@ -1010,6 +1016,10 @@ class _Analysis:
         return found
 
     def _find_subject(self, i: int) -> _Mention | None:
+        for a, b in self.speaker_spans[i]:
+            speaker = self._mention_in(i, a, b)
+            if speaker is not None:
+                return speaker  # '"...," Jane Doe said.': the speaker is what the sentence is about
         start = self.subject_start[i]
         text = self.sentences[i].text
         limit = start
@@ -1175,25 +1185,32 @@ class _Analysis:
             self._link(mention, target.representative(), mention.rule if sieve == "description-type" else "head-match", sieve)
 
     def _typed_antecedent(self, i: int, mention: _Mention) -> _Cluster | None:
-        weak = None
-        # A description seldom repeats a name of its own clause ("talks with Peru, but the government said").
+        """Return what a description stands for by its type: the subject of a recent sentence of that type.
+
+        A company named earlier in the description's own sentence counts too ("X said ... the firm's
+        sales"); a place there does not ("talks with Peru, but the government said": another government).
+        """
         subjects = {id(self._subject_mention(j)) for j in range(max(0, i - DESCRIPTION_WINDOW), i + 1)}
-        for other in self._candidates(i, mention.start, DESCRIPTION_WINDOW, not mention.in_quote, own_subject_only=True, subjects_first=True):
+        own = [
+            m for m in self.mentions[i]
+            if m.end <= mention.start and m.label == "ORG" and not m.compound and m.in_quote == mention.in_quote
+            and sum(other.named for other in m.cluster.members) > 1  # named before: what the story is about
+        ]
+        candidates = list(self._candidates(i, mention.start, DESCRIPTION_WINDOW, not mention.in_quote, own_subject_only=True, subjects_first=True))
+        for other in candidates[:1] + own + candidates[1:]:
             cluster = other.cluster
             rep = cluster.representative()
             if cluster is mention.cluster or not rep.named or not _genders_agree(mention.gender, cluster.gender):
                 continue
-            if rep.kind == "place" and id(other) not in subjects:
-                continue  # "the country" stands for a country the story is about, not one in passing
+            if id(other) not in subjects and other not in own:
+                continue  # "the company" stands for what a sentence was about, not a name in passing
             if mention.kind == "person":
                 if rep.kind == "person" and cluster.evidence:
                     return cluster  # a person's description takes only a name known to be a person's
                 continue
             if rep.label in mention.refers and rep.label != "PROPER":
                 return cluster
-            if rep.label == "PROPER" and rep.kind == "thing" and "PROPER" in mention.refers:
-                weak = weak or cluster
-        return weak
+        return None
 
     # --- sieve 4: pronouns ----------------------------------------------------------------------
 
