@@ -16,7 +16,7 @@ All spans are character offsets within their sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -52,6 +52,7 @@ MAX_PRONOUNS_PER_SENTENCE = 60  # a real sentence has a handful; beyond this it 
 MAX_QUOTES_PER_SENTENCE = 20  # likewise for quotation marks
 FRAME_WINDOW = 240  # characters before or after a quote where its attribution is written
 SCARE_QUOTE_WORDS = 3  # a quoted phrase this short, without final punctuation, is a term, not speech
+NAMES_PER_KEY = 4  # earlier names kept under one key ("Acme" may start "Acme Radio" and "Acme Holdings")
 SUBJECT_SLACK = 3  # words after a clause start that a subject may begin within
 MODIFIER_WORDS = 3  # capitalised words before a title that belong to the person's noun phrase
 
@@ -67,6 +68,8 @@ NEW_REFERENT = re.compile(
     r"\b(?:other|another|rival|opposing|latter|same|new|next|last|home|away|host|visiting|whole|entire"
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b"
 )
+SUBORDINATOR = re.compile(r"\b(?:that|who|whom|which|when|after|before|because|if|while|as|since|until|although|though|once)\b")
+FORMER = re.compile(r"\b(?:former|ex-|one-time|erstwhile)", re.I)
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -531,7 +534,7 @@ class _Analysis:
         self.skip_to = [0] * n
         self.excluded: set[int] = set()  # headline and credit lines: no antecedents there
         self.speaker_spans: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        self.names: dict[str, _Mention] = {}  # the latest name mention under each key it can be looked up by
+        self.names: dict[str, list[_Mention]] = {}  # the latest name mentions under each key they can be looked up by
         self.subjects: dict[int, _Mention | None] = {}  # sentence -> its subject mention, while its mentions stay
         self.pronoun_matches: dict[int, list[re.Match]] = {}
         self.person_names: set[str] = set()  # names (and their last words) the story says are people's
@@ -1079,9 +1082,9 @@ class _Analysis:
     def _sieve_names(self, i: int) -> None:
         """Join a name to the latest earlier name it repeats: the same, a surname, an acronym, a short form."""
         for mention in [m for m in self.mentions[i] if m.named]:
-            for key in _name_keys(mention.text, lookup=True):
-                other = self.names.get(key)
-                if other is None or other.cluster is mention.cluster:
+            earlier = [other for key in _name_keys(mention.text, lookup=True) for other in reversed(self.names.get(key, ()))]
+            for other in earlier:
+                if other.cluster is mention.cluster:
                     continue
                 rule = _alias_rule(mention, other, self.rules.of("short-form"))
                 if rule is None or not _genders_agree(mention.cluster.gender, other.cluster.gender):
@@ -1098,7 +1101,9 @@ class _Analysis:
                     self._link(mention, rep, rule, "name-alias")
                 break
             for key in _name_keys(mention.text, lookup=False):
-                self.names[key] = mention
+                filed = self.names.setdefault(key, [])
+                filed.append(mention)
+                del filed[:-NAMES_PER_KEY]
 
     # --- sieve 2: appositives and predicate nominatives --------------------------------------
 
@@ -1205,8 +1210,10 @@ class _Analysis:
             if id(other) not in subjects and other not in own:
                 continue  # "the company" stands for what a sentence was about, not a name in passing
             if mention.kind == "person":
-                if rep.kind == "person" and cluster.evidence:
-                    return cluster  # a person's description takes only a name known to be a person's
+                # "the 58-year-old", "the former chief" point back; "the king", "the minister" may be anyone.
+                pointing = mention.head[:1].isdigit() or FORMER.search(mention.text)
+                if pointing and rep.kind == "person" and cluster.evidence:
+                    return cluster
                 continue
             if rep.label in mention.refers and rep.label != "PROPER":
                 return cluster
@@ -1260,6 +1267,10 @@ class _Analysis:
             form = self.rules.pronouns.get(match.group()) or self.rules.pronouns.get(match.group().lower())
             if form is None or form.person == "2":
                 continue
+            if form.case == "object":
+                following = NEXT_WORD.match(text, end)
+                if following and (lexicon_tag(following.group(1)) or "")[:2] in ("NN", "JJ"):
+                    form = replace(form, case="possessive")  # "her sister": "her" as a determiner
             if in_quotes:
                 target, rule = self._quoted_pronoun(i, start, form, units or [])
             else:
@@ -1316,8 +1327,8 @@ class _Analysis:
                 continue
             if candidate.kind == "place" and id(candidate) not in subjects:
                 continue  # "its" takes a country only when the country is what the sentence is about
-            if form.number == "plural" and candidate.sentence != i and (candidate.sentence < i - 1 or id(candidate) not in subjects):
-                continue  # "they" reaches back only to the subject before: plural noun phrases are mostly unnamed
+            if form.number == "plural" and (candidate.sentence < i - 1 or id(candidate) not in subjects):
+                continue  # "they" takes only a subject, its own or the one before: plural noun phrases are mostly unnamed
             if candidate.sentence == i and not self._may_bind(i, candidate, start, form):
                 continue
             if form.case == "reflexive" and candidate.sentence != i:
@@ -1367,7 +1378,11 @@ class _Analysis:
         if form.case in ("possessive", "reflexive"):
             return True
         between = self.sentences[i].text[candidate.end : start]
-        return bool(re.search(r"[,;:\u2014]|\b(?:that|who|which|when|after|before|because|and|but|if|while|as|since|until)\b", between) or self.rules.speech_regex.search(between))
+        if self.rules.speech_regex.search(between) or SUBORDINATOR.search(between):
+            return True  # "Jane said she ...", "Jane left after he ..."
+        # A new subject after a comma or "and" starts a clause of its own ("Jane won, and he lost");
+        # an object there still shares the subject ("Jane met Kim, thanking him": not Jane).
+        return form.case == "subject" and bool(re.search(r"[,;:\u2014]|\b(?:and|but)\b", between))
 
     def _quoted_pronoun(self, i: int, start: int, form: PronounForm, units: list[_Unit]) -> tuple[_Cluster | None, str]:
         unit = next((u for u in units if any(p[0] == i and p[1] <= start < p[2] for p in u.pieces)), None)

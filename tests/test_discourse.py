@@ -260,6 +260,59 @@ def test_a_title_followed_by_a_name_is_not_a_reference(rules):
     assert "the Foreign Minister" not in links_of(doc, 1)
 
 
+def test_a_name_the_story_shows_to_be_a_person_takes_he_even_when_typed_otherwise(rules):
+    text = "Velmar, who was born in a mountain village, built engines.\nLater Velmar moved abroad, where he opened a workshop.\n"
+    _, doc = analyse(text, {"Velmar": "ORG"}, rules)
+    assert links_of(doc, 1)["he"] == "Velmar"
+
+
+def test_a_short_name_stands_for_a_longer_one_only_without_other_words(rules):
+    text = "Kestrel Holdings bought a mill.\nKestrel Radio reported it.\nKestrel said the deal was done.\n"
+    _, doc = analyse(text, {"Kestrel Holdings": "ORG", "Kestrel Radio": "ORG", "Kestrel": "ORG"}, rules)
+    link = doc.links[2][0]
+    assert (link.text, link.antecedent, link.rule) == ("Kestrel", "Kestrel Holdings", "name-short-form")
+    assert not doc.links[1]  # "Kestrel Radio" is not "Kestrel Holdings"
+
+
+def test_an_object_pronoun_in_a_participle_clause_is_not_the_subject(rules):
+    text = "Anna Berg met Paul Okafor in May.\nAnna Berg later fired Karl Weiss, replacing him with a deputy.\n"
+    _, doc = analyse(text, {"Anna Berg": "PERSON", "Paul Okafor": "PERSON", "Karl Weiss": "PERSON"}, rules)
+    assert links_of(doc, 1).get("him") != "Anna Berg"
+
+
+def test_her_before_a_noun_is_a_possessive_of_the_subject(rules):
+    text = "Helen Marsh thanked her family.\n"
+    _, doc = analyse(text, {"Helen Marsh": "PERSON"}, rules)
+    assert links_of(doc, 0)["her"] == "Helen Marsh"
+
+
+def test_a_pronoun_in_a_subordinate_clause_may_point_forward(rules):
+    text = "Fares rose in May and, when he unveiled the plan, Peter Vance said more were due.\n"
+    _, doc = analyse(text, {"Peter Vance": "PERSON"}, rules)
+    link = doc.links[0][0]
+    assert (link.text, link.antecedent, link.rule) == ("he", "Peter Vance", "pronoun-cataphora")
+
+
+def test_a_description_of_a_new_referent_is_not_linked(rules):
+    text = "Corvane Bank cut jobs.\nThe other bank kept its staff.\nThe largest bank said nothing.\n"
+    _, doc = analyse(text, {"Corvane Bank": "ORG"}, rules)
+    assert "The other bank" not in links_of(doc, 1)
+    assert "The largest bank" not in links_of(doc, 2)
+
+
+def test_a_role_description_needs_more_than_a_person_nearby(rules):
+    text = "Peter Vance rode north to warn the town.\nThe king had sent soldiers.\nThe former mayor was arrested.\n"
+    _, doc = analyse(text, {"Peter Vance": "PERSON"}, rules)
+    assert "The king" not in links_of(doc, 1)
+    assert links_of(doc, 2)["The former mayor"] == "Peter Vance"
+
+
+def test_a_plural_pronoun_takes_only_a_subject(rules):
+    text = "The council asked Ukrainian farmers to move.\nPrices rose for their produce.\n"
+    _, doc = analyse(text, {"Ukrainian farmers": "GROUP"}, rules)
+    assert "their" not in links_of(doc, 1)
+
+
 # --- datelines and credit lines -------------------------------------------------------------
 
 @pytest.mark.parametrize(
