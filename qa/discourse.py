@@ -1322,11 +1322,14 @@ class _Analysis:
             if subject is not None and subject.start >= end and _agrees(form, subject) and self._strong(subject, form):
                 return subject.cluster, "pronoun-cataphora"
         subjects = {id(self._subject_mention(j)) for j in (i, i - 1) if j >= 0}
+        window_subjects = {id(self._subject_mention(j)) for j in range(max(0, i - PRONOUN_WINDOW), i)}
         for candidate in self._candidates(i, start, PRONOUN_WINDOW, exclude_quotes=True):
             if not _agrees(form, candidate) or not self._may_antecede(candidate):
                 continue
             if candidate.kind == "place" and id(candidate) not in subjects:
                 continue  # "its" takes a country only when the country is what the sentence is about
+            if form.gender == "neuter" and candidate.sentence < i and id(candidate) not in window_subjects:
+                continue  # "Its shares fell": what the sentence before was about, not a name in passing
             if form.number == "plural" and (candidate.sentence < i - 1 or id(candidate) not in subjects):
                 continue  # "they" takes only a subject, its own or the one before: plural noun phrases are mostly unnamed
             if candidate.sentence == i and not self._may_bind(i, candidate, start, form):
