@@ -70,6 +70,10 @@ NEW_REFERENT = re.compile(
 )
 SUBORDINATOR = re.compile(r"\b(?:that|who|whom|which|when|after|before|because|if|while|as|since|until|although|though|once)\b")
 FORMER = re.compile(r"\b(?:former|ex-|one-time|erstwhile)", re.I)
+# A subject that is a common noun phrase, not a name: "The program", "Many of the series".
+UNNAMED_SUBJECT = re.compile(r"[\"\u201c'\u2018(]?(?:The|A|An|This|These|Those|Many|Some|Most|Each|Every|All)\s[a-z]")
+# Where a clause opens inside a sentence: after a comma, a conjunction or a subordinator.
+CLAUSE_OPENING = re.compile(r"(?:[,;]|\b(?:and|but|while|whilst|when|after|before|because|although|though|since|until|if|once|as|whereas))\s")
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -1169,9 +1173,12 @@ class _Analysis:
         for mention in self.mentions[i]:
             if mention.label != "DESCRIPTION" or not mention.linkable or len(mention.cluster.members) > 1:
                 continue
-            target = None
+            target, sieve = None, ""
+            if mention.text.split()[0].lower() in ("this", "that"):
+                # "pitched it to Acme TV; after that network refused": a demonstrative takes the nearest name of its type.
+                target, sieve = self._nearest_of_type(i, mention), "description-demonstrative"
             # Head match: an earlier mention said to be this noun ("Acme, the bank, ..." ... "the bank").
-            for other, cluster in self._earlier_clusters(i, before=mention.start, window=HEAD_MATCH_WINDOW):
+            for other, cluster in [] if target else self._earlier_clusters(i, before=mention.start, window=HEAD_MATCH_WINDOW):
                 if cluster is mention.cluster or mention.head not in cluster.heads:
                     continue
                 first = cluster.representative()
@@ -1187,7 +1194,16 @@ class _Analysis:
             if target is None:
                 continue
             _merge(target, mention.cluster)
-            self._link(mention, target.representative(), mention.rule if sieve == "description-type" else "head-match", sieve)
+            self._link(mention, target.representative(), "head-match" if sieve == "description-head" else mention.rule, sieve)
+
+    def _nearest_of_type(self, i: int, mention: _Mention) -> _Cluster | None:
+        """Return the nearest earlier name whose label the description can stand for, this sentence or the one before."""
+        own = [m for m in self.mentions[i] if m.end <= mention.start and m.named and m.in_quote == mention.in_quote]
+        before = [m for m in self.mentions[i - 1] if m.named] if i and (i - 1) not in self.excluded else []
+        for other in list(reversed(own)) + list(reversed(before)):
+            if other.label in mention.refers and other.label != "PROPER" and not other.compound:
+                return other.cluster
+        return None
 
     def _typed_antecedent(self, i: int, mention: _Mention) -> _Cluster | None:
         """Return what a description stands for by its type: the subject of a recent sentence of that type.
@@ -1225,6 +1241,9 @@ class _Analysis:
         """Yield the mentions a referring expression at (i, before) may take, in Hobbs-like order."""
         own = [m for m in self.mentions[i] if m.end <= before and not m.compound and (not exclude_quotes or not m.in_quote)]
         subject = self._subject_mention(i)
+        local = self._clause_subject(i, before, own)
+        if local is not None and local is not subject:
+            yield local  # "X stays on while Y keeps his role": the subject of the pronoun's own clause first
         if subject is not None and subject in own:
             yield subject
         for mention in [] if own_subject_only else own:
@@ -1290,11 +1309,11 @@ class _Analysis:
                 target.gender, target.evidence = target.gender or form.gender, True  # "he" says the name is a man's
             resolved.append(pronoun)
             self._link(pronoun, target.representative(), rule, "pronoun-in-quote" if in_quotes else "pronoun")
-        if resolved:
-            self.mentions[i] = sorted(self.mentions[i] + resolved, key=lambda m: (m.start, -m.end))
+            # At once: "Before X died, he named Y as his heir": "he" is the subject "his" looks for.
+            self.mentions[i] = sorted(self.mentions[i] + [pronoun], key=lambda m: (m.start, -m.end))
             self.subjects.pop(i, None)
-            if not in_quotes:
-                self.salient[i] = self._salience(i)
+        if resolved and not in_quotes:
+            self.salient[i] = self._salience(i)
 
     def _pronoun_antecedent(self, i: int, start: int, end: int, form: PronounForm) -> tuple[_Cluster | None, str]:
         text = self.sentences[i].text
@@ -1321,11 +1340,22 @@ class _Analysis:
             subject = self._subject_mention(i) if start < self.subject_start[i] else self._subject_after_clause(i, start)
             if subject is not None and subject.start >= end and _agrees(form, subject) and self._strong(subject, form):
                 return subject.cluster, "pronoun-cataphora"
-        subjects = {id(self._subject_mention(j)) for j in (i, i - 1) if j >= 0}
+        own_subject = self._subject_mention(i)
+        own = [m for m in self.mentions[i] if m.end <= start and not m.compound and not m.in_quote]
+        subjects = {id(own_subject), id(self._clause_subject(i, start, own))} | ({id(self._subject_mention(i - 1))} if i else set())
         window_subjects = {id(self._subject_mention(j)) for j in range(max(0, i - PRONOUN_WINDOW), i)}
+        # "The program ... its run": a sentence about an unnamed thing keeps "its" to itself.
+        unnamed_subject = own_subject is None and UNNAMED_SUBJECT.match(text, self.subject_start[i]) is not None
         for candidate in self._candidates(i, start, PRONOUN_WINDOW, exclude_quotes=True):
+            if candidate is own_subject and form.gender in ("male", "female") and candidate.label == "PROPER" and candidate.kind == "thing":
+                if candidate.end <= start and not candidate.in_quote:
+                    return candidate.cluster, f"pronoun-{_feature_name(form)}-subject"  # "Jochi said he": a one-word name
             if not _agrees(form, candidate) or not self._may_antecede(candidate):
                 continue
+            if form.gender == "neuter" and candidate.sentence < i and unnamed_subject:
+                continue
+            if form.gender in ("male", "female") and not (candidate.cluster.gender or candidate.gender) and id(candidate) not in subjects | window_subjects:
+                continue  # a name of unknown sex off the subject is too weak a guess for "he" or "she"
             if candidate.kind == "place" and id(candidate) not in subjects:
                 continue  # "its" takes a country only when the country is what the sentence is about
             if form.gender == "neuter" and candidate.sentence < i and id(candidate) not in window_subjects:
@@ -1336,9 +1366,17 @@ class _Analysis:
                 continue
             if form.case == "reflexive" and candidate.sentence != i:
                 continue
-            if self._strong(candidate, form):
+            if self._strong(candidate, form) or candidate.label == "PERSON" and id(candidate) in subjects:
                 return candidate.cluster, f"pronoun-{_feature_name(form)}"
         return None, ""  # a guess (a two-word run typed as a person) is no antecedent
+
+    def _clause_subject(self, i: int, point: int, own: list[_Mention]) -> _Mention | None:
+        """Return the first name of the clause holding a point, when that clause opens after the sentence's start."""
+        text = self.sentences[i].text
+        opening = max((m.end() for m in CLAUSE_OPENING.finditer(text, self.subject_start[i], point)), default=-1)
+        if opening < 0:
+            return None
+        return next((m for m in own if m.start >= opening and not m.modifier), None)
 
     def _subject_after_clause(self, i: int, start: int) -> _Mention | None:
         """Return the name that opens the main clause after a subordinate clause holding a point ("when he ..., X")."""

@@ -313,6 +313,37 @@ def test_a_plural_pronoun_takes_only_a_subject(rules):
     assert "their" not in links_of(doc, 1)
 
 
+def test_a_pronoun_resolved_first_is_the_subject_a_later_one_takes(rules):
+    text = "Before Karl Weiss retired, he named Jonas Lind as his successor.\n"
+    _, doc = analyse(text, {"Karl Weiss": "PERSON", "Jonas Lind": "PERSON"}, rules)
+    assert links_of(doc, 0)["his"] == "Karl Weiss"
+
+
+def test_a_possessive_takes_the_subject_of_its_own_clause(rules):
+    text = "Karl Weiss will stay on while Jonas Lind keeps his seat on the board.\n"
+    _, doc = analyse(text, {"Karl Weiss": "PERSON", "Jonas Lind": "PERSON"}, rules)
+    assert links_of(doc, 0)["his"] == "Jonas Lind"
+
+
+def test_a_cleft_it_refers_to_nothing(rules):
+    text = "Corvane Bank opened in 1990.\nIt was not until 2001 that profits came.\n"
+    _, doc = analyse(text, {"Corvane Bank": "ORG"}, rules)
+    assert "It" not in links_of(doc, 1)
+
+
+def test_its_in_a_sentence_about_an_unnamed_thing_stays_unlinked(rules):
+    text = "Corvane Bank launched a show in May.\nThe show was a hit during its first run.\n"
+    _, doc = analyse(text, {"Corvane Bank": "ORG"}, rules)
+    assert "its" not in links_of(doc, 1)
+
+
+def test_a_demonstrative_takes_the_nearest_name_of_its_type(rules):
+    text = "Velmar Studios pitched the series to Northstar Network; after that network refused, Velmar Studios sold it abroad.\n"
+    _, doc = analyse(text, {"Velmar Studios": "ORG", "Northstar Network": "ORG"}, rules)
+    link = next(link for link in doc.links[0] if link.text == "that network")
+    assert (link.antecedent, link.sieve) == ("Northstar Network", "description-demonstrative")
+
+
 # --- datelines and credit lines -------------------------------------------------------------
 
 @pytest.mark.parametrize(
