@@ -1095,6 +1095,8 @@ class _Analysis:
                     continue
                 if rule == "name-surname" and not (other.cluster.evidence or mention.cluster.evidence):
                     continue  # a name matching the end of a guessed person proves nothing
+                if rule == "name-surname" and other.sentence == mention.sentence:
+                    continue  # "named after Jane Doe, Doe University is ...": the full name would not be repeated so soon
                 rep = other.cluster.representative()
                 if rule == "name-surname" and mention.kind == "thing":
                     self._make_person(mention, None)

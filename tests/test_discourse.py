@@ -344,6 +344,12 @@ def test_a_demonstrative_takes_the_nearest_name_of_its_type(rules):
     assert (link.antecedent, link.sieve) == ("Northstar Network", "description-demonstrative")
 
 
+def test_a_surname_in_the_sentence_of_the_full_name_is_something_named_after_it(rules):
+    text = "Named after Jonas Lindqvist, Lindqvist is the oldest school in the region.\nLindqvist has 900 pupils.\n"
+    _, doc = analyse(text, {"Jonas Lindqvist": "PERSON", "Lindqvist": "PERSON"}, rules)
+    assert all(link.antecedent != "Jonas Lindqvist" for row in doc.links for link in row)
+
+
 # --- datelines and credit lines -------------------------------------------------------------
 
 @pytest.mark.parametrize(
