@@ -74,6 +74,7 @@ FORMER = re.compile(r"\b(?:former|ex-|one-time|erstwhile)", re.I)
 UNNAMED_SUBJECT = re.compile(r"[\"\u201c'\u2018(]?(?:The|A|An|This|These|Those|Many|Some|Most|Each|Every|All)\s[a-z]")
 # Where a clause opens inside a sentence: after a comma, a conjunction or a subordinator.
 CLAUSE_OPENING = re.compile(r"(?:[,;]|\b(?:and|but|while|whilst|when|after|before|because|although|though|since|until|if|once|as|whereas))\s")
+COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|become|became|becomes|remains|remained|as)\s$")
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -185,6 +186,9 @@ class PronounForm:
     gender: str
     animacy: str
     case: str
+
+
+SUBJECT_FORM = PronounForm("it", "3", "singular", "neuter", "inanimate", "subject")  # a description binds as a subject pronoun does
 
 
 @dataclass(frozen=True)
@@ -981,6 +985,7 @@ class _Analysis:
             linkable = (
                 bool(rule.get("link"))
                 and det.lower() in DEFINITE
+                and not COPULA_BEFORE.search(text, max(0, start - 20), start)  # "X was the top team": a predicate
                 and not re.match(r"\s[A-Z]", following)  # "the Foreign Secretary Jane Doe": a title, not a reference
                 and not re.match(r"\s(?:of|from|who|that|which)\b", following)
                 and not NEW_REFERENT.search(modifiers.lower())
@@ -1146,9 +1151,8 @@ class _Analysis:
                         continue
                     if kind == "predicate" and description is not None and description.kind == "person" and target.kind != "person":
                         continue  # "enter the House as a working peer": the person is the subject, not the House
-                    head = _head_word(desc)
-                    if head:
-                        target.cluster.heads.add(head)
+                    if description is not None and description.head:
+                        target.cluster.heads.add(description.head)  # a head the description rules know
                     if description is not None and description.cluster is not target.cluster:
                         if description.kind == "person":
                             self._make_person(target, description.gender)
@@ -1223,8 +1227,10 @@ class _Analysis:
         for other in candidates[:1] + own + candidates[1:]:
             cluster = other.cluster
             rep = cluster.representative()
-            if cluster is mention.cluster or not rep.named or not _genders_agree(mention.gender, cluster.gender):
+            if cluster is mention.cluster or not rep.named or other.label == "PRONOUN" or not _genders_agree(mention.gender, cluster.gender):
                 continue
+            if other.sentence == i and not self._may_bind(i, other, mention.start, SUBJECT_FORM):
+                continue  # "Acme serves as the university's gym": a name and a description of one clause differ
             if id(other) not in subjects and other not in own:
                 continue  # "the company" stands for what a sentence was about, not a name in passing
             if mention.kind == "person":

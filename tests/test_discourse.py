@@ -350,6 +350,18 @@ def test_a_surname_in_the_sentence_of_the_full_name_is_something_named_after_it(
     assert all(link.antecedent != "Jonas Lindqvist" for row in doc.links for link in row)
 
 
+def test_a_description_after_a_copula_is_a_predicate_not_a_reference(rules):
+    text = "Corvane Bank opened in 1990.\nIts chess club was the best team in the league.\n"
+    _, doc = analyse(text, {"Corvane Bank": "ORG"}, rules)
+    assert "the best team" not in links_of(doc, 1)
+
+
+def test_a_description_in_the_clause_of_a_name_is_not_that_name(rules):
+    text = "Corvane Bank cut jobs.\nNordic Securities serves as the bank's main broker.\n"
+    _, doc = analyse(text, {"Corvane Bank": "ORG", "Nordic Securities": "ORG"}, rules)
+    assert links_of(doc, 1).get("the bank") != "Nordic Securities"
+
+
 # --- datelines and credit lines -------------------------------------------------------------
 
 @pytest.mark.parametrize(
