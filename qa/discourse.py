@@ -75,6 +75,7 @@ UNNAMED_SUBJECT = re.compile(r"[\"\u201c'\u2018(]?(?:The|A|An|This|These|Those|M
 # Where a clause opens inside a sentence: after a comma, a conjunction or a subordinator.
 CLAUSE_OPENING = re.compile(r"(?:[,;]|\b(?:and|but|while|whilst|when|after|before|because|although|though|since|until|if|once|as|whereas))\s")
 COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|become|became|becomes|remains|remained|as)\s$")
+RELATIVE_BETWEEN = re.compile(r",?\s(?:whom|who|which|that)\s")
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
@@ -466,7 +467,8 @@ class _Cluster:
             if named:
                 self.cached = max(named, key=lambda m: (len(m.text.split()), -m.sentence, -m.start))
             else:
-                self.cached = min(self.members, key=lambda m: (m.sentence, m.start))
+                # A description before a pronoun: "they" stands for nothing a search can use.
+                self.cached = min(self.members, key=lambda m: (m.label == "PRONOUN", m.sentence, m.start))
         return self.cached
 
     def add(self, mention: _Mention) -> None:
@@ -1355,11 +1357,13 @@ class _Analysis:
         # "The program ... its run": a sentence about an unnamed thing keeps "its" to itself.
         unnamed_subject = own_subject is None and UNNAMED_SUBJECT.match(text, self.subject_start[i]) is not None
         for candidate in self._candidates(i, start, PRONOUN_WINDOW, exclude_quotes=True):
-            if candidate is own_subject and form.gender in ("male", "female") and candidate.label == "PROPER" and candidate.kind == "thing":
+            if candidate is own_subject and form.gender in ("male", "female") and candidate.label == "PROPER" and candidate.kind == "thing" and len(candidate.text.split()) == 1:
                 if candidate.end <= start and not candidate.in_quote:
                     return candidate.cluster, f"pronoun-{_feature_name(form)}-subject"  # "Jochi said he": a one-word name
             if not _agrees(form, candidate) or not self._may_antecede(candidate):
                 continue
+            if candidate.sentence == i and RELATIVE_BETWEEN.fullmatch(text, candidate.end, start):
+                continue  # "Jane Doe, whom he met": the relative pronoun is Jane Doe, the pronoun someone else
             if form.gender == "neuter" and candidate.sentence < i and unnamed_subject:
                 continue
             if form.gender in ("male", "female") and not (candidate.cluster.gender or candidate.gender) and id(candidate) not in subjects | window_subjects:
@@ -1458,7 +1462,7 @@ class _Analysis:
     # --- records ---------------------------------------------------------------------------------
 
     def _link(self, mention: _Mention, antecedent: _Mention, rule: str, sieve: str) -> None:
-        if antecedent is mention:
+        if antecedent is mention or antecedent.label == "PRONOUN":
             return
         self.links[mention.sentence].append(
             Link(

@@ -362,6 +362,12 @@ def test_a_description_in_the_clause_of_a_name_is_not_that_name(rules):
     assert links_of(doc, 1).get("the bank") != "Nordic Securities"
 
 
+def test_a_pronoun_after_a_relative_is_not_the_name_the_relative_stands_for(rules):
+    text = "Peter Vance wrote many letters.\nHe attacked Karl Weiss, whom he blamed for the loss.\n"
+    _, doc = analyse(text, {"Peter Vance": "PERSON", "Karl Weiss": "PERSON"}, rules)
+    assert links_of(doc, 1)["he"] == "Peter Vance"
+
+
 # --- datelines and credit lines -------------------------------------------------------------
 
 @pytest.mark.parametrize(
