@@ -576,6 +576,17 @@ def test_five_thousand_pronouns_take_little_time(rules):
     assert len(doc.links[1]) <= 100
 
 
+def test_five_thousand_sentences_of_pronouns_take_linear_time(rules):
+    text = "Jane Doe spoke.\n" + "\n".join('She said: "We will win." He left. They came. It rained.' for _ in range(1250)) + "\n"
+    sentences = split_sentences("hostile", text)
+    started = time.perf_counter()
+    doc = analyse_document(text, sentences, annotate(sentences, {"Jane Doe": "PERSON"}), rules)
+    assert time.perf_counter() - started < 10.0
+    assert len(doc.links) == len(sentences)
+    # A pronoun reaches back a few sentences only: the name is not carried across the whole text.
+    assert sum(len(row) for row in doc.links) < 10
+
+
 def test_unbalanced_and_many_quotation_marks(rules):
     text = 'Jane Doe said: "It is open.\n' + '"' * 5000 + "\n\u201cNever closed, she said.\n"
     sentences = split_sentences("hostile", text)
