@@ -36,7 +36,7 @@ REGIONS = "gazetteer/regions.txt"
 KINDS = (
     "dateline", "credit", "intro", "appositive-after", "appositive-before", "predicate",
     "title-before", "description", "quote-after", "quote-before", "pleonastic", "it-context",
-    "person-cue", "short-form",
+    "person-cue", "short-form", "new-referent", "pointing-back",
 )
 OPTIONAL_FIELDS = ("refers", "number", "gender", "link", "with_names", "needs_known_place", "screen")
 LABELS = ("PERSON", "ORG", "GROUP", "NORP", "COUNTRY", "CITY", "REGION", "PROPER")
@@ -57,19 +57,13 @@ SUBJECT_SLACK = 3  # words after a clause start that a subject may begin within
 MODIFIER_WORDS = 3  # capitalised words before a title that belong to the person's noun phrase
 
 DEFINITE = frozenset({"the", "this", "that"})
-OPEN_QUOTES, CLOSE_QUOTES, STRAIGHT_QUOTE = "\u201c", "\u201d", '"'
+OPEN_QUOTES, CLOSE_QUOTES = "\u201c", "\u201d"
 QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
 WORD = re.compile(r"[\w\u2019'.-]+")
 LETTERS = re.compile(r"[^\W_]+")
 # A subordinate clause before the main one ("when he arrived, ..."): its pronoun may point forward.
 SUBORDINATE = re.compile(r"\s*(?:when|after|before|as|while|whilst|although|though|if|since|once|until|because)\b", re.I)
-# Modifiers that make a description a new referent, not a reference back ("the other bank", "the home team").
-NEW_REFERENT = re.compile(
-    r"\b(?:other|another|rival|opposing|latter|same|new|next|last|home|away|host|visiting|whole|entire"
-    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b"
-)
 SUBORDINATOR = re.compile(r"\b(?:that|who|whom|which|when|after|before|because|if|while|as|since|until|although|though|once)\b")
-FORMER = re.compile(r"\b(?:former|ex-|one-time|erstwhile)", re.I)
 # A subject that is a common noun phrase, not a name: "The program", "Many of the series".
 UNNAMED_SUBJECT = re.compile(r"[\"\u201c'\u2018(]?(?:The|A|An|This|These|Those|Many|Some|Most|Each|Every|All)\s[a-z]")
 # Where a clause opens inside a sentence: after a comma, a conjunction or a subordinator.
@@ -78,7 +72,6 @@ COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|become|became|be
 RELATIVE_BETWEEN = re.compile(r",?\s(?:whom|who|which|that)\s")
 CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
-PREPOSITION = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
 POSSESSIVE = re.compile(r"[\u2019']s?$")
 NEXT_WORD = re.compile(r"\s([a-z][\w-]*)")
 PREVIOUS_WORD = re.compile(r"([\w.\u2019'-]+)\s$")
@@ -990,7 +983,7 @@ class _Analysis:
                 and not COPULA_BEFORE.search(text, max(0, start - 20), start)  # "X was the top team": a predicate
                 and not re.match(r"\s[A-Z]", following)  # "the Foreign Secretary Jane Doe": a title, not a reference
                 and not re.match(r"\s(?:of|from|who|that|which)\b", following)
-                and not NEW_REFERENT.search(modifiers.lower())
+                and not any(r.regex.search(modifiers) for r in self.rules.of("new-referent"))
                 and not any(lexicon_tag(word) == "JJS" for word in modifiers.split())  # "the largest bank": a new one
                 and (rule.get("with_names") or not named_modifier)
             )
@@ -1237,7 +1230,7 @@ class _Analysis:
                 continue  # "the company" stands for what a sentence was about, not a name in passing
             if mention.kind == "person":
                 # "the 58-year-old", "the former chief" point back; "the king", "the minister" may be anyone.
-                pointing = mention.head[:1].isdigit() or FORMER.search(mention.text)
+                pointing = any(r.regex.search(mention.text) for r in self.rules.of("pointing-back"))
                 if pointing and rep.kind == "person" and cluster.evidence:
                     return cluster
                 continue
@@ -1526,15 +1519,6 @@ def _split_names(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(p.strip() for p in re.split(r",\s|,?\sand\s|\s&\s", value) if p.strip())
-
-
-def _head_word(description: str) -> str | None:
-    """Return the head noun of a description: its last word before a preposition or clause."""
-    core = PREPOSITION.split(" " + description + " ", maxsplit=1)[0].strip()
-    words = core.split()
-    if not words:
-        return None
-    return POSSESSIVE.sub("", words[-1]).lower().strip(".") or None
 
 
 def _feature_name(form: PronounForm) -> str:
