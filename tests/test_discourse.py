@@ -412,7 +412,7 @@ def test_a_dateline_heads_a_story_without_a_blank_line(rules):
         ("By Jane Doe and Omar Haddad, CNN", ("Jane Doe", "Omar Haddad"), (), "CNN", None, "credit-by-line"),
         ("Jane Doe reported from Kabul.", ("Jane Doe",), (), None, "Kabul", "credit-reported-from"),
         ("(Reporting by Jane Doe in Oslo; Editing by Omar Haddad)", ("Jane Doe",), ("Omar Haddad",), None, "Oslo", "credit-reporting-by"),
-        ("Daily News, Dublin", (), (), "Daily News", "Dublin", "credit-outlet-place"),
+        ("Daily News, Lisbon", (), (), "Daily News", "Lisbon", "credit-outlet-place"),
     ],
 )
 def test_credit_lines(rules, line, reporters, editors, outlet, place, rule):
