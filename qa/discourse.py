@@ -451,23 +451,19 @@ class _Cluster:
     gender: str | None = None
     evidence: bool = False
 
-    cached: _Mention | None = None  # the representative, until the members change
+    best: _Mention | None = None  # the representative, kept as members join (a cluster may hold hundreds)
 
     def representative(self) -> _Mention:
-        """Return the fullest name of the cluster, else its first description."""
-        if self.cached is None:
-            named = [m for m in self.members if m.named]
-            if named:
-                self.cached = max(named, key=lambda m: (len(m.text.split()), -m.sentence, -m.start))
-            else:
-                # A description before a pronoun: "they" stands for nothing a search can use.
-                self.cached = min(self.members, key=lambda m: (m.label == "PRONOUN", m.sentence, m.start))
-        return self.cached
+        """Return the fullest name of the cluster, else its first description, else its first pronoun."""
+        if self.best is None:
+            self.best = max(self.members, key=_standing)
+        return self.best
 
     def add(self, mention: _Mention) -> None:
         """Add a mention (a resolved pronoun) to the cluster."""
         self.members.append(mention)
-        self.cached = None
+        if self.best is not None and _standing(mention) > _standing(self.best):
+            self.best = mention
 
 
 @dataclass(eq=False)
@@ -1604,13 +1600,20 @@ def _alias_rule(mention: _Mention, other: _Mention, short_forms=()) -> str | Non
     return None
 
 
+def _standing(mention: _Mention) -> tuple:
+    """Rank a mention as its cluster's representative: a name (the fullest, then the first) over a description
+    (the first) over a pronoun ("they" stands for nothing a search can use)."""
+    rank = 2 if mention.named else 0 if mention.label == "PRONOUN" else 1
+    return (rank, len(mention.text.split()) if mention.named else 0, -mention.sentence, -mention.start)
+
+
 def _merge(into: _Cluster, other: _Cluster) -> None:
     if into is other:
         return
     for mention in other.members:
         mention.cluster = into
     into.members.extend(other.members)
-    into.cached = None
+    into.best = max((into.representative(), other.representative()), key=_standing)
     into.heads |= other.heads
     into.gender = into.gender or other.gender
     into.evidence = into.evidence or other.evidence
