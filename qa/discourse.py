@@ -70,7 +70,12 @@ UNNAMED_SUBJECT = re.compile(r"[\"\u201c'\u2018(]?(?:The|A|An|This|These|Those|M
 CLAUSE_OPENING = re.compile(r"(?:[,;]|\b(?:and|but|while|whilst|when|after|before|because|although|though|since|until|if|once|as|whereas))\s")
 COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being|become|became|becomes|remains|remained|as)\s$")
 RELATIVE_BETWEEN = re.compile(r",?\s(?:whom|who|which|that)\s")
-CLAUSE_MARK = re.compile(r'[,;:()"\u201c\u201d](?=[^,;:()"\u201c\u201d]*$)')  # the last clause punctuation
+CLAUSE_MARKS = ',;:()"\u201c\u201d'  # punctuation a description does not run over
+HONORIFIC_BEFORE = re.compile(r"([A-Z][\w.]*)\s$")
+TITLE_AFTER = re.compile(r"\s[A-Z]")
+COMPLEMENT_AFTER = re.compile(r"\s(?:of|from|who|that|which)\b")
+APPOSITION_CLOSES = re.compile(r"\s?[,)\u2014\u2013-]")
+NEW_CLAUSE = re.compile(r"[,;:\u2014]|\b(?:and|but)\b")
 BRACKETS = re.compile(r"\[\[(.+?)\]\]")
 POSSESSIVE = re.compile(r"[\u2019']s?$")
 NEXT_WORD = re.compile(r"\s([a-z][\w-]*)")
@@ -903,7 +908,7 @@ class _Analysis:
             if not mention.named or mention.kind not in ("person", "thing"):
                 continue
             before = text[max(0, mention.start - 40) : mention.start]
-            honorific = re.search(r"([A-Z][\w.]*)\s$", before)
+            honorific = HONORIFIC_BEFORE.search(before, max(0, len(before) - 20))
             if honorific:
                 gender = self.rules.gender_words.get(honorific.group(1).lower())
                 if gender in ("male", "female"):
@@ -964,7 +969,7 @@ class _Analysis:
             if any(a < match.end() and start < b for a, b in taken):
                 continue
             following = text[head_end:]
-            nxt = re.match(r"\s([a-z][\w-]*)", following)
+            nxt = NEXT_WORD.match(following)
             if nxt and not match.group("head")[0].isdigit():
                 tag = lexicon_tag(nxt.group(1))
                 if tag is not None and tag.startswith("NN"):
@@ -977,8 +982,8 @@ class _Analysis:
                 bool(rule.get("link"))
                 and det.lower() in DEFINITE
                 and not COPULA_BEFORE.search(text, max(0, start - 20), start)  # "X was the top team": a predicate
-                and not re.match(r"\s[A-Z]", following)  # "the Foreign Secretary Jane Doe": a title, not a reference
-                and not re.match(r"\s(?:of|from|who|that|which)\b", following)
+                and not TITLE_AFTER.match(following)  # "the Foreign Secretary Jane Doe": a title, not a reference
+                and not COMPLEMENT_AFTER.match(following)
                 and not any(r.regex.search(modifiers) for r in self.rules.of("new-referent"))
                 and not any(lexicon_tag(word) == "JJS" for word in modifiers.split())  # "the largest bank": a new one
                 and (rule.get("with_names") or not named_modifier)
@@ -1119,12 +1124,12 @@ class _Analysis:
                 target = self._of_owner(i, mention) if kind == "appositive-after" else mention
                 for rule in self.rules.of(kind):
                     if kind == "appositive-before":
-                        if not re.match(r"\s?[,)\u2014\u2013-]", text[mention.end :]) and rule.name != "called-name":
+                        if not APPOSITION_CLOSES.match(text, mention.end) and rule.name != "called-name":
                             continue  # "..., Jane Doe said": a new clause, not an apposition
                         # A description holds no clause punctuation: look only after the last one before its comma.
                         low = max(0, mention.start - FRAME_WINDOW)
-                        clause = CLAUSE_MARK.search(text[low : mention.start].rstrip(", "))
-                        window = text[low + (clause.end() if clause else 0) : mention.start]
+                        head = text[low : mention.start].rstrip(", ")
+                        window = text[low + max(head.rfind(mark) for mark in CLAUSE_MARKS) + 1 : mention.start]
                         match = rule.regex.search(window)
                         offset = mention.start - len(window)
                     else:
@@ -1424,7 +1429,7 @@ class _Analysis:
             return True  # "Jane said she ...", "Jane left after he ..."
         # A new subject after a comma or "and" starts a clause of its own ("Jane won, and he lost");
         # an object there still shares the subject ("Jane met Kim, thanking him": not Jane).
-        return form.case == "subject" and bool(re.search(r"[,;:\u2014]|\b(?:and|but)\b", between))
+        return form.case == "subject" and bool(NEW_CLAUSE.search(between))
 
     def _quoted_pronoun(self, i: int, start: int, form: PronounForm, units: list[_Unit]) -> tuple[_Cluster | None, str]:
         unit = next((u for u in units if any(p[0] == i and p[1] <= start < p[2] for p in u.pieces)), None)
