@@ -6,8 +6,8 @@ Usage (from the repository root):
         [--squad ../shared/data/squad/dev-v1.1.json --squad-articles 5] \
         [--sample 40 --seed 7] [--repeat 5] [--json]
 
-Every article is split (qa.text.split_sentences) and annotated
-(qa.entities.annotate_document) as the index build does, then analysed.
+Every article is split and annotated (qa.entities.split_and_annotate) as the
+index build does, then analysed.
 Reported: headlines, datelines and credit lines found; links per sieve and
 per rule; quotes per rule (and how many have a speaker); sentences whose
 search would gain a name (expansions). Speed: CPU milliseconds of analysis per
@@ -38,9 +38,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.discourse import analyse_document, expansions, load_discourse  # noqa: E402
+from qa.discourse import analyse_document, expansions  # noqa: E402
 from qa.entities import annotate_document  # noqa: E402
-from qa.text import split_sentences  # noqa: E402
+from qa.rules import load_rules  # noqa: E402
+
+RULE_SET = load_rules()
+
+
+def split_sentences(doc: str, text: str):
+    return RULE_SET.lexicon.splitter.split(doc, text)
 
 
 def read_corpus(folder: Path) -> list[tuple[str, str]]:
@@ -59,7 +65,7 @@ def prepare(articles):
     prepared, started = [], time.perf_counter()
     for name, text in articles:
         sentences = split_sentences(name, text)
-        prepared.append((name, text, sentences, annotate_document([s.text for s in sentences])))
+        prepared.append((name, text, sentences, annotate_document([s.text for s in sentences], RULE_SET)))
     return prepared, time.perf_counter() - started
 
 
@@ -146,7 +152,7 @@ def main() -> None:
     if args.squad:
         articles += read_squad(Path(args.squad), args.squad_articles, args.squad_skip)
     started = time.perf_counter()
-    rules = load_discourse(ROOT / "rules")
+    rules = RULE_SET.discourse
     load_seconds = time.perf_counter() - started
     started = time.process_time()
     prepared, _ = prepare(articles)

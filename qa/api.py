@@ -103,6 +103,7 @@ def result_json(result: Result) -> dict:
                 "scores": a.scores,
                 "sentences": a.sentences,
                 "items": [{"text": a.sentence[s:e], "span": [s, e]} for s, e in a.items] or None,
+                "mention": a.mention,
                 "value": a.value,
                 "value_rule": a.value_rule,
             }

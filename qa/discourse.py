@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from qa.rules import Rule, RuleError, parse_lines, parse_rule_file
+from qa.rulefiles import Rule, RuleError, RuleFiles
 from qa.tagging import lexicon_tag
 
 RULE_FILE = "discourse.toml"
@@ -213,10 +212,10 @@ class DiscourseRules:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def load_discourse(rules_dir: Path) -> DiscourseRules:
+def load_discourse(files: RuleFiles) -> DiscourseRules:
     """Read and validate rules/discourse.toml and its word lists from a rules directory."""
-    rules_dir = Path(rules_dir)
-    loaded = parse_rule_file(rules_dir, RULE_FILE, required=("kind",), optional=OPTIONAL_FIELDS, flags=0)
+    rules_dir = files
+    loaded = files.rules(RULE_FILE, ("kind",), flags=0, optional=OPTIONAL_FIELDS)
     by_kind: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
     for rule in loaded:
         _validate(rule)
@@ -315,12 +314,10 @@ def _is_space(op, av, parser) -> bool:
     return op is parser.IN and av == [(parser.CATEGORY, parser.CATEGORY_SPACE)]
 
 
-def _lines(rules_dir: Path, name: str):
-    try:
-        return parse_lines((rules_dir / name).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RuleError(f"rules/{name}: no such file") from exc
-
+def _lines(files: RuleFiles, name: str):
+    if not files.has(name):
+        raise RuleError(f"rules/{name}: no such file")
+    return files.lines(name)
 
 def _validate(rule: Rule) -> None:
     where = f"{rule.source}: rule '{rule.name}'"
@@ -363,7 +360,7 @@ def _validate(rule: Rule) -> None:
         raise RuleError(f"{where}: field 'needs_known_place' must be true or false")
 
 
-def _load_pronouns(rules_dir: Path) -> dict[str, PronounForm]:
+def _load_pronouns(rules_dir: RuleFiles) -> dict[str, PronounForm]:
     allowed = {
         1: ("1", "2", "3"),
         2: ("singular", "plural", "any"),
@@ -384,7 +381,7 @@ def _load_pronouns(rules_dir: Path) -> dict[str, PronounForm]:
     return forms
 
 
-def _load_genders(rules_dir: Path, name: str, lower: bool) -> dict[str, str]:
+def _load_genders(rules_dir: RuleFiles, name: str, lower: bool) -> dict[str, str]:
     table = {}
     for entry in _lines(rules_dir, name):
         gender = entry[-1][0] if len(entry) > 1 and entry[-1] else ""
@@ -395,7 +392,7 @@ def _load_genders(rules_dir: Path, name: str, lower: bool) -> dict[str, str]:
     return table
 
 
-def _load_places(rules_dir: Path) -> dict[str, tuple[str, str, str | None]]:
+def _load_places(rules_dir: RuleFiles) -> dict[str, tuple[str, str, str | None]]:
     table: dict[str, tuple[str, str, str | None]] = {}
     for entry in _lines(rules_dir, REGIONS):
         for name in entry[0]:
@@ -494,6 +491,20 @@ class _Unit:
 
 
 # --- the analysis ------------------------------------------------------------------------------
+
+
+def dateline_end(text: str, rules: DiscourseRules) -> int:
+    """Return where a dateline that opens a text ends ("OSLO, Norway \u2014 "), or 0 when it has none."""
+    for rule in rules.of("dateline"):
+        match = rule.regex.match(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        known = [name for name in (groups.get("place"), groups.get("region")) if name and name.lower() in rules.places]
+        if rule.get("needs_known_place") and not known:
+            continue
+        return match.end()
+    return 0
 
 
 def analyse_document(text: str, sentences, entities, rules: DiscourseRules) -> DocumentDiscourse:

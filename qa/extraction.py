@@ -465,6 +465,14 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
         if filler.negated != analysis.negative:
             continue
         rule = f"frame:{filler.rule}"
+        reference = next((r for r in hit.references if r.start <= filler.start and filler.end <= r.end), None)
+        if reference is not None and labels.get(reference.label):
+            # "[He] resigned": the answer is who "he" is; the span stays where the sentence says it.
+            found.append(
+                Candidate(reference.antecedent, reference.start, reference.end, reference.label, f"{rule}+{reference.rule}",
+                          filler.confidence, labels[reference.label], hit, None, filler.confidence, mention=reference.text)
+            )
+            continue
         inside = [e for e in hit.entities if filler.start <= e.start and e.end <= filler.end and labels.get(e.label)]
         if inside:
             e = max(inside, key=lambda e: (labels[e.label], e.end - e.start, -e.start))
@@ -484,7 +492,7 @@ def yesno_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     The span is the supporting clause's: the one answer whose text is not its span's.
     """
     found = []
-    for verdict in verdicts(analysis.yesno, rules.parse(hit.text), rules.grammar, rules.lexicon):
+    for verdict in verdicts(analysis.yesno, rules.parse(hit.text), rules.grammar, rules.lexicon, hit.entities):
         found.append(
             Candidate(verdict.answer, verdict.start, verdict.end, YESNO, verdict.rule, verdict.confidence, 1.0, hit, None, verdict.confidence)
         )

@@ -31,7 +31,7 @@ from qa.workers import annotated_documents
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
@@ -39,7 +39,7 @@ LOCK = ".lock"
 # The code that decides what goes into the index: a change to it makes the index stale.
 CODE_FILES = (
     "index.py", "entities.py", "prefilter.py", "names.py", "roles.py", "text.py", "gazetteer.py",
-    "lexicon.py", "rulefiles.py", "rules.py", "records.py", "whoosh_store.py", "tagging.py",
+    "lexicon.py", "rulefiles.py", "rules.py", "records.py", "whoosh_store.py", "tagging.py", "discourse.py", "store.py",
 )  # fmt: skip
 KEEP_BUILDS = 2  # the current build and the one before it, which a request under way may still read
 STALE_TMP_SECONDS = 60  # a .tmp-* build directory older than this was left by a killed build
@@ -104,10 +104,10 @@ def build(corpus_dir: Path, index_dir: Path, rules: Rules, progress=None) -> Man
         annotate = functools.partial(split_and_annotate, rules=rules)
         # A worker process may annotate documents while this one indexes them, in order.
         with annotated_documents(documents, annotate) as results, store.writer() as writer:
-            for done, (document, sentences, annotated) in enumerate(results, start=1):
-                writer.add(document.id, sentences, annotated)
-                manifest.documents[document.id] = len(sentences)
-                manifest.sentences += len(sentences)
+            for done, (document, annotated) in enumerate(results, start=1):
+                writer.add(document.id, annotated)
+                manifest.documents[document.id] = len(annotated.sentences)
+                manifest.sentences += len(annotated.sentences)
                 if progress:
                     progress(done, total)
         store.close()

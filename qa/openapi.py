@@ -153,8 +153,9 @@ def spec() -> dict:
         "Answer": {
             "type": "object",
             "description": "One answer: sentence.text[span[0]:span[1]] == text, except for a yes/no answer "
-            "(type YESNO, text 'yes' or 'no'), whose span marks the clause that supports it.",
-            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "items", "value", "value_rule"],
+            "(type YESNO, text 'yes' or 'no'), whose span marks the clause that supports it, and for an answer "
+            "the sentence gives as a pronoun or description ('he'), whose span holds that mention.",
+            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "items", "mention", "value", "value_rule"],
             "additionalProperties": False,
             "properties": {
                 "text": _string("The answer, exactly as the sentence has it.", minLength=1),
@@ -194,6 +195,10 @@ def spec() -> dict:
                         },
                     },
                 },
+                "mention": _string(
+                    "The pronoun or description at the span ('he', 'the company') when the text is what it stands for.",
+                    nullable=True,
+                ),
                 "value": {
                     "allOf": [{"$ref": "#/components/schemas/Value"}],
                     "nullable": True,

@@ -118,6 +118,7 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
             canonical=candidate.canonical,
             scores=parts,
             items=candidate.items,
+            mention=candidate.mention,
         )
         if previous is None:
             merged[key] = answer

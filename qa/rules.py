@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from qa.clauses import Grammar, Parse, load_grammar, parse
+from qa.discourse import DiscourseRules, dateline_end, load_discourse
 from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
 from qa.lexicon import CORPUS_THESAURUS, Lexicon
 from qa.prefilter import Screen, condition
@@ -76,6 +77,7 @@ class Rules:
     lexicon: Lexicon = field(repr=False)
     parse: Callable[[str], Parse] = field(repr=False)  # a sentence's clauses under this grammar (cached)
     values: ValueRules = field(repr=False)  # how answers are read as values (qa/values.py)
+    discourse: DiscourseRules = field(repr=False)  # datelines, credits, references back, quotes (qa/discourse.py)
 
 
 def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
@@ -90,6 +92,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
     labels = frozenset(r.get("label") for r in entities) | NAME_LABELS | QUESTION_TIME_LABELS
     answer_types = _answer_types(files.toml(ANSWER_TYPES), labels, {r.name for r in questions})
     grammar = load_grammar(files)
+    discourse = load_discourse(files)
     return Rules(
         root=root,
         digest=files.digest(),
@@ -103,9 +106,16 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         labels=labels,
         grammar=grammar,
         lexicon=Lexicon(files),
-        parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(parse, grammar=grammar)),
+        parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(_parse_sentence, grammar=grammar, discourse=discourse)),
         values=load_values(files),
+        discourse=discourse,
     )
+
+
+def _parse_sentence(text: str, grammar: Grammar, discourse: DiscourseRules) -> Parse:
+    """Return a sentence's clauses, a dateline that opens it ("OSLO, Norway \u2014") read as blanks, not words."""
+    end = dateline_end(text, discourse)
+    return parse(" " * end + text[end:] if end else text, grammar)
 
 
 def _check_answer_type(rule: Rule, where: str) -> None:

@@ -15,9 +15,9 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from qa import bm25
 from qa.lexicon import TERM, TERM_MIN_LENGTH, Lexicon
-from qa.records import Entity
-from qa.store import BODY, Found, Query, StoredSentence
-from qa.text import Sentence, stem
+from qa.records import Entity, Reference
+from qa.store import BODY, Annotated, DocumentFacts, Found, Query, StoredSentence
+from qa.text import stem
 
 # BM25F parameters. A sentence is short: a word said twice says little more than once (low K1).
 # Chosen on SQuAD dev articles 1-8, checked on articles 25-32: the answer's sentence first
@@ -49,6 +49,9 @@ def schema(lexicon: Lexicon) -> Schema:
         body=TEXT(analyzer=analyzer(lexicon), phrase=True),
         types=KEYWORD(scorable=True),  # searched (label boosts), never read back
         entities=STORED(),
+        refers=TEXT(analyzer=analyzer(lexicon)),  # the names the sentence's pronouns and descriptions stand for
+        references=STORED(),
+        facts=STORED(),  # the document's facts, on its first sentence only
     )
 
 
@@ -122,10 +125,11 @@ class WhooshWriter:
     def __init__(self, writer):
         self._writer = writer
 
-    def add(self, doc: str, sentences: list[Sentence], entities: list[list[Entity]]) -> None:
-        """Add a document's sentences with their entities."""
-        for sentence, found in zip(sentences, entities):
-            self._writer.add_document(
+    def add(self, doc: str, annotated: Annotated) -> None:
+        """Add a document's annotated sentences."""
+        rows = zip(annotated.sentences, annotated.entities, annotated.references, annotated.refers)
+        for number, (sentence, found, references, refers) in enumerate(rows):
+            fields = dict(
                 id=sentence_id(doc, sentence.index),
                 doc=doc,
                 index=sentence.index,
@@ -134,7 +138,12 @@ class WhooshWriter:
                 body=sentence.text,
                 types=" ".join(sorted({e.label for e in found})),
                 entities=[e.to_json() for e in found],
+                refers=refers,
+                references=[r.to_json() for r in references],
             )
+            if number == 0:
+                fields["facts"] = annotated.facts.to_json()
+            self._writer.add_document(**fields)
 
     def delete(self, doc: str) -> None:
         """Delete every sentence of a document."""
@@ -181,7 +190,13 @@ class WhooshView:
         fields = self._fields(ref)
         text = fields["text"]
         entities = tuple(Entity.from_json(text, row) for row in fields.get("entities", []))
-        return StoredSentence(fields["doc"], fields["index"], fields["paragraph"], text, entities)
+        references = tuple(Reference.from_json(text, row) for row in fields.get("references", []))
+        return StoredSentence(fields["doc"], fields["index"], fields["paragraph"], text, entities, references, fields.get("refers", ""))
+
+    def facts(self, doc: str) -> DocumentFacts:
+        """Return the facts stored with a document's first sentence."""
+        docnum = self._docnum(sentence_id(doc, 0))
+        return DocumentFacts.from_json(self._fields(docnum).get("facts") if docnum is not None else None)
 
     def _docnum(self, key: str) -> int | None:
         """Return the live document number of a sentence id (a replaced document's old ones are deleted)."""

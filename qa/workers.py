@@ -29,7 +29,7 @@ PARENT_CHECK_INTERVAL = 0.2
 
 @contextlib.contextmanager
 def annotated_documents(documents, annotate, min_chars: int | None = None):
-    """Yield an iterator of (document, *annotate(document)) in document order.
+    """Yield an iterator of (document, annotate(document)) in document order.
 
     A large corpus is annotated by a worker process while the caller indexes
     the documents already done (annotation is pure, one document at a time).
@@ -44,7 +44,7 @@ def annotated_documents(documents, annotate, min_chars: int | None = None):
     if sum(len(d.text) for d in documents) >= min_chars and (os.cpu_count() or 1) > 1:
         executor = _start_worker(annotate)
     if executor is None:
-        yield ((d, *annotate(d)) for d in documents)
+        yield ((d, annotate(d)) for d in documents)
         return
     try:
         yield _in_worker(executor, documents)
@@ -99,8 +99,8 @@ def _in_worker(executor: ProcessPoolExecutor, documents):
             break
     while pending:
         document, future = pending.popleft()
-        annotation = future.result()
+        annotated = future.result()
         for following in queue:
             pending.append((following, executor.submit(_annotate_in_worker, following)))
             break
-        yield (document, *annotation)
+        yield document, annotated

@@ -19,6 +19,7 @@ from qa.clauses import Clause, Grammar, Parse, parse
 from qa.frames import CORE_ROLES, Argument, content_stems, declarative, roles_of
 from qa.lexicon import Lexicon
 from qa.tagging import lexicon_tag
+from qa.text import stem
 
 # "Did ...", "Is ...", "Wasn't ...": the auxiliary, then the clause it was lifted from.
 YESNO = re.compile(
@@ -111,10 +112,14 @@ def _do_clause(aux: str, body: str, grammar: Grammar) -> Clause | None:
     return None
 
 
-def verdicts(frame: YesNoFrame, parsed: Parse, grammar: Grammar, lex: Lexicon) -> list[Verdict]:
-    """Return the clauses of a parsed sentence that answer the question, with their answer."""
+def verdicts(frame: YesNoFrame, parsed: Parse, grammar: Grammar, lex: Lexicon, entities=()) -> list[Verdict]:
+    """Return the clauses of a parsed sentence that answer the question, with their answer.
+
+    entities: the sentence's people, with what the document calls them (their
+    titles and appositions gathered at index time), for role questions.
+    """
     if frame.role is not None:
-        return _identity(frame, parsed, grammar, lex)
+        return _identity(frame, parsed, grammar, lex) + _holders(frame, parsed.sentence, entities, lex)
     found = []
     for clause in parsed.clauses:
         relation = _relation(frame.predicate, clause, lex)
@@ -182,6 +187,44 @@ def _agreement(arguments, clause: Clause, parsed: Parse, grammar: Grammar, lex: 
             continue
         return 0.0  # the question names someone the sentence does not: not stated
     return score
+
+
+def _holders(frame: YesNoFrame, sentence: str, entities, lex: Lexicon) -> list[Verdict]:
+    """Return verdicts from the people of a sentence the document gives the role ("Secretary of State [X]").
+
+    What the document calls a person (the title before the name, an
+    apposition, the profile gathered over the document) must hold every word
+    of the role, and name its place when the role names one.
+    """
+    words = [w for w in re.findall(r"[\w'-]+", frame.role.lower()) if w not in lex.stopwords]
+    places = lex.gazetteer.places(frame.role)
+    role = [w for w in words if not lex.gazetteer.places(w)]
+    holder = content_words(frame.holder or "", lex)
+    if not role or not holder:
+        return []
+    found = []
+    for entity in entities:
+        if entity.label != "PERSON":
+            continue
+        said_words = lex.titles.role_words(sentence, entity.start, entity.end) + list(entity.roles)
+        said = {stem(lex.titles.canonical(w)) for w in said_words}
+        if not all(lex.word_variants(w) & said for w in role):
+            continue
+        if places and not places & lex.gazetteer.places(" ".join(said_words)):
+            continue
+        span = lex.titles.title_before(sentence, entity.start)
+        start = span[0] if span else entity.start
+        named = content_words(f"{entity.text} {entity.canonical or ''}", lex)
+        if holder & named:
+            found.append(Verdict(YES, start, entity.end, "yesno-role-of-person", ROLE_NAMED))
+        else:
+            found.append(Verdict(NO, start, entity.end, "yesno-other-holder-of-role", OTHER_HOLDER))
+    return found
+
+
+def content_words(text: str, lex: Lexicon) -> set[str]:
+    """Return the stems of a text's words that are no stop words or titles ("Mr", "Dr")."""
+    return {stem(w) for w in re.findall(r"[\w'-]+", text.lower()) if w not in lex.stopwords and w.rstrip(".") not in lex.titles.honorifics}
 
 
 def _touches(apposition, phrase) -> bool:

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from qa.discourse import DocumentDiscourse, analyse_document, expansions, load_discourse
-from qa.rules import RuleError
-from qa.text import split_sentences
+from qa.discourse import DocumentDiscourse, analyse_document, expansions
+from qa.discourse import load_discourse as load_discourse_from
+from qa.rulefiles import RuleError, RuleFiles
+from tests.rulesets import RULES as RULE_SET
+from tests.rulesets import split_sentences
+
+
+def load_discourse(rules_dir):
+    return load_discourse_from(RuleFiles(rules_dir))
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -477,11 +483,12 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from qa.discourse import load_discourse
+from qa.rulefiles import RuleFiles
 from tests.rule_timing import INPUTS
 extra = {"'\u201c' * 10000": "\u201c" * 10000, "'Jane Doe said: ' * 600": "Jane Doe said: " * 600,
          "'the big bank ' * 800": "the big bank " * 800, "'By Jane Doe, ' * 800": "By Jane Doe, " * 800}
 worst = {}
-for rules in load_discourse(Path(sys.argv[1]) / "rules").rules.values():
+for rules in load_discourse(RuleFiles(Path(sys.argv[1]) / "rules")).rules.values():
     for rule in rules:
         for label, text in {**INPUTS, **extra}.items():
             started = time.perf_counter()
@@ -616,7 +623,7 @@ def test_with_the_project_entity_annotator(rules):
     from qa.entities import annotate_document
 
     sentences = split_sentences("business", BUSINESS)
-    entities = annotate_document([s.text for s in sentences])
+    entities = annotate_document([s.text for s in sentences], RULE_SET)
     doc = analyse_document(BUSINESS, sentences, entities, rules)
     assert links_of(doc, sentence_with(sentences, "She joined"))["She"] == "Maria Lindqvist"
     assert doc.quotes[sentence_with(sentences, "Branches cost")][0].speaker == "Tomas Ekberg"
