@@ -64,6 +64,7 @@ PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away", "
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "its", "his", "their", "this", "that", "these", "those", "who", "which"})
 TIME_SHAPE = re.compile(r"(?<![\d.,£$€¥])(?:1[0-9]{3}|20[0-9]{2}|\d{1,2}(?:st|nd|rd|th))(?![\d.,%])\b")  # years, ordinals
+POSTMODIFIERS = frozenset({"worth", "each", "apiece"})  # words that open a phrase saying more of the noun before
 MAX_REASON_TOKENS = 40  # a reason or purpose runs to punctuation, but never further than this
 
 
@@ -286,6 +287,8 @@ def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     elif (w.endswith("ed") and len(w) > 3) or (w.endswith("ing") and len(w) > 4):
         stem = w[:-2] if w.endswith("ed") else w[:-3]
         candidates = [stem, stem + "e"]
+        if re.search(r"(?:^|[^aeiou])[aeiou][^aeiouwxy]$", stem):
+            candidates.reverse()  # "hoped": one consonant after one vowel keeps an e ("hope"); "hopped" doubles it
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
             # "stopped" -> "stop" before "stopp"; "called" keeps its double l, "cancelled" loses it
             candidates.insert(0 if stem[-1] not in "ls" else 2, stem[:-1])
@@ -791,6 +794,10 @@ class _Builder:
                     continue
                 if copular and clause["complement"] is None:
                     clause["complement"] = p
+                elif clause["objects"] and p and self.words(g)[0] in POSTMODIFIERS:
+                    # "a deal | worth 1bn euros": the second phrase says more of the first, it is no second object
+                    first = clause["objects"][-1]
+                    clause["objects"][-1] = Phrase(first.start, p.end, self.s[first.start : p.end], first.head)
                 elif len(clause["objects"]) < 2 and p:
                     clause["objects"].append(p)
                 g = end

@@ -30,7 +30,7 @@ MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weigh
 MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
 # Verbs that state no relation of their own ("who *is* the mayor", "what *did* they have"): a
 # sentence need not repeat them to be about the question's relation.
-LIGHT_VERBS = frozenset({"be", "become", "remain", "seem", "have", "do", "get"})
+LIGHT_VERBS = frozenset({"be", "become", "remain", "seem", "have", "do", "get", "go", "come", "make", "take", "give", "put", "mean", "happen"})
 
 
 def build_query(analysis: Analysis) -> Query:
