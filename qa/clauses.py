@@ -471,7 +471,9 @@ def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
         if grp.kind == "VP":
             for k in range(grp.i + 1, grp.j):
                 prev = tokens[k - 1]
-                if tokens[k].tag in ("VBD", "VBZ", "VBP", "MD") and prev.tag.startswith("VB") and lemma(prev.lower, grammar) not in auxiliaries:
+                # "said | shedding jobs makes sense": an -ing form after a finite full verb opens a clause of its own
+                gerund = tokens[k].tag == "VBG" and prev.tag in ("VBD", "VBZ", "VBP")
+                if (tokens[k].tag in ("VBD", "VBZ", "VBP", "MD") or gerund) and prev.tag.startswith("VB") and lemma(prev.lower, grammar) not in auxiliaries:
                     split.append(_Group("VP", at, k))
                     at = k
         split.append(_Group(grp.kind, at, grp.j))
