@@ -67,7 +67,8 @@ GOVERNED_REACH = 12  # characters before a phrase where a preposition governs it
 NAMED_REACH = 30  # characters before a phrase where "called" or "known as" is
 FRAME_TYPE = 0.7  # type fit of a slot's filler of no expected label: the frame says it is the answer's place
 # The label of a slot's filler when no entity of an expected label fills it.
-SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON}
+SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON, "place": SITE}
+FRAME_ENTITY_SHARE = 0.6  # an entity of a weakly expected label answers for its filler only when it is most of it
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower().replace("\u2019s", "")) if len(w) > 1}
@@ -473,12 +474,15 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
                           filler.confidence, labels[reference.label], hit, None, filler.confidence, mention=reference.text)
             )
             continue
+        label = SLOT_LABELS.get(filler.role, NP)
         inside = [e for e in hit.entities if filler.start <= e.start and e.end <= filler.end and labels.get(e.label)]
         if inside:
             e = max(inside, key=lambda e: (labels[e.label], e.end - e.start, -e.start))
-            found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
-            continue
-        label = SLOT_LABELS.get(filler.role, NP)
+            # "an old [Guinness] brewery": a name inside the place is not the place.
+            weak = labels[e.label] < labels.get(label, 0.0) and e.end - e.start < FRAME_ENTITY_SHARE * (filler.end - filler.start)
+            if not weak:
+                found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
+                continue
         if label not in labels:
             continue  # "which country": a filler naming none is the slot of another reading
         type_match = max(labels[label], FRAME_TYPE)

@@ -9,7 +9,8 @@ from qa.lexicon import Lexicon
 from qa.roles import CONNECTORS
 from qa.tagging import lexicon_tag
 
-TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
+# A word of a name; a hyphen before a lower-case word ends it ("[Geneva]-based", "[US]-led"), not "Anne-Marie".
+TOKEN = re.compile(r"[^\W\d_](?:[\w.'\u2019&]|-(?![a-z]))*|\d[\w.,]*")
 CLAUSE_ENDS = frozenset(".:;!?\u201c\"(\u2014-")
 PLACE_LABELS = {"COUNTRY": "COUNTRY", "CITY": "CITY", "REGION": "REGION", "DEMONYM": "NORP"}
 LOCATIONS = ("COUNTRY", "CITY", "REGION")
