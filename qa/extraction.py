@@ -40,6 +40,7 @@ CONFIDENCE = {
     "noun-phrase-subject": 1.0,  # right before the question's verb, for "what makes up"
     "noun-phrase-object": 0.9,  # right after the question's verb
     "site-after-preposition": 0.7,  # "held at [Harbour Hall]"
+    "quoted-name": 1.0,  # "dubbed ['le cost killer']" for "what was he nicknamed"
 }
 CHUNK_BASE = 0.5  # a bare noun phrase: as likely as not
 CHUNK_ONE_WORD = 0.1  # "[trade]" says less than "[the river ferry]"
@@ -280,11 +281,29 @@ def of_complement(hit: Hit, end: int, spans: tuple[tuple[int, int], ...], asked:
 
 
 NAMED_BEFORE = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\s+[\u201c\"']?$")
+# "dubbed 'le cost killer'", "known then as the "Eton of the valleys"": the name a naming verb gives, in quotes.
+QUOTED_NAME = re.compile(
+    r"\b(?:called|known|referred\s+to|named|termed|dubbed|nicknamed|labelled|labeled|branded)(?:\s+\w+)?(?:\s+as)?\s+(?:the\s+)?"
+    r"(?:'(?P<single>[^'\n]{2,60})'|[\u201c\"](?P<double>[^\u201c\u201d\"\n]{2,60})[\u201d\"]|\u2018(?P<curly>[^\u2019\n]{2,60})\u2019)",
+    re.IGNORECASE,
+)
 
 
 def named_here(hit: Hit, start: int, analysis: Analysis) -> bool:
     """Tell whether a naming question's answer may be this phrase: the sentence names something with it."""
     return analysis.naming and bool(NAMED_BEFORE.search(hit.text[max(0, start - NAMED_REACH) : start]))
+
+
+def quoted_names(hit: Hit, analysis: Analysis) -> list[Candidate]:
+    """Return the quoted names a naming verb gives ("dubbed 'le cost killer'"), for "what was X called/nicknamed"."""
+    if not analysis.naming:
+        return []
+    found = []
+    for match in QUOTED_NAME.finditer(hit.text):
+        group = next(g for g in ("single", "double", "curly") if match.group(g) is not None)
+        start, end = match.span(group)
+        found.append(_candidate(hit, start, end, NP, "quoted-name", max(analysis.labels.get(NP, 0.0), FOCUS_TYPE)))
+    return found
 
 
 def chunk_confidence(words: list[str], start: int) -> float:
@@ -620,6 +639,7 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             candidates.extend(sites(hit, lex, labels[SITE]))
         if NP in labels or GROUP in labels:
             candidates.extend(phrases(hit, analysis, lex))
+        candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
     if analysis.many:
         candidates = [as_list(c, analysis) for c in candidates]

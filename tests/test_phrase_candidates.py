@@ -100,3 +100,14 @@ def test_a_naming_question_prefers_the_name_the_sentence_gives():
     assert found.get("Grey Heron") == "noun-phrase-named"
     found = candidates("What did the old ferry carry?", "The old ferry, known as Grey Heron, carried the mail.", "ferry", "carried=carry")
     assert found.get("Grey Heron") != "noun-phrase-named"  # not a naming question
+
+
+def test_a_naming_question_takes_the_quoted_name_a_naming_verb_gives():
+    from qa.extraction import quoted_names
+
+    analysis = analyze("What was the old ferry nicknamed?")
+    found = quoted_names(hit("Dubbed 'the grey lady' for its colour, the old ferry sailed on.", "ferry"), analysis)
+    assert [c.text for c in found] == ["the grey lady"] or [c.text for c in found] == ["grey lady"]
+    found = quoted_names(hit('The school, known then as the "Eton of the hills", closed.', "school"), analyze("What was the school known as?"))
+    assert [c.text for c in found] == ["Eton of the hills"]
+    assert not quoted_names(hit("Dubbed 'the grey lady' for its colour, the old ferry sailed on.", "ferry"), analyze("What did the ferry carry?"))
