@@ -25,6 +25,9 @@ PARALLEL_MIN_CHARS = 30_000
 PARALLEL_AHEAD = 8
 # How often (seconds) a worker looks whether the build that started it is still alive.
 PARENT_CHECK_INTERVAL = 0.2
+# Worker processes: annotating a sentence costs about three times what indexing it does, so two
+# workers keep the indexing process busy even on two cores.
+WORKERS = 2
 
 
 @contextlib.contextmanager
@@ -79,7 +82,7 @@ def _start_worker(annotate) -> ProcessPoolExecutor | None:
     try:
         # Forked, the worker inherits the loaded rules and the annotate function (not pickled).
         return ProcessPoolExecutor(
-            max_workers=1,
+            max_workers=WORKERS,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
             initargs=(annotate, os.getpid()),
