@@ -29,6 +29,7 @@ ANTONYMS = "words/antonyms.txt"
 ABBREVIATIONS = "abbreviations.txt"
 SENTENCE_STARTERS = "sentence_starters.txt"
 NOMINALIZATIONS = "words/nominalizations.txt"
+LIGHT_WORDS = "words/light_words.txt"
 # The corpus's own vocabulary (corpus/thesaurus.synonyms, same format as synonyms.txt), merged over the general one.
 CORPUS_THESAURUS = "corpus:thesaurus.synonyms"
 
@@ -52,6 +53,7 @@ class Lexicon:
         self.directions = files.words(DIRECTIONS)
         self.locative_prepositions = files.words(LOCATIVE_PREPOSITIONS)
         self.negations = files.words(NEGATIONS)
+        self.light_words = files.words(LIGHT_WORDS)
         self.org_words = self._kinds(files, ORG_WORDS, default="suffix", kinds=("suffix", "prefix", "known"))
         self.thing_words = self._kinds(files, THING_WORDS, default=None, kinds=("head", "lead"))
         self.antonyms = self._antonyms(files)

@@ -239,6 +239,8 @@ def analyze(question: str, rules: Rules) -> Analysis:
     focus_stems = lex.word_variants(focus) if focus else frozenset()
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     optional = frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in focus_words})
+    # "what did police *use*", "when was it *supposed* to go off": words a sentence need not repeat.
+    optional |= frozenset(t.keyword for t in terms if t.keyword in lex.light_words)
     yesno = yesno_frame(question, rules.grammar) if answer_type == YESNO_TYPE else None
     if yesno is not None and yesno.holder:
         # "Is Ann Lee the mayor?": a sentence naming another mayor answers "no" without naming her.

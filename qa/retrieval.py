@@ -191,7 +191,9 @@ def retrieve(view: StoreView, analysis: Analysis, lex: Lexicon, limit: int = 10,
     for rank, (score, _, sentence) in enumerate(found[:limit]):
         text = sentence.text
         context = context_of(view, sentence)
-        covered, matched, unmatched = coverage(text, context, analysis, idf, lex, sentence.refers)
+        # "Mr Clarke" is Charles Clarke: the fullest names of the sentence's people count as its words.
+        names = " ".join(e.canonical for e in sentence.entities if e.canonical)
+        covered, matched, unmatched = coverage(text, context, analysis, idf, lex, f"{sentence.refers} {names}".strip())
         # Sentence by sentence: each one's places are cached, a joined text's would not be.
         missing = tuple(sorted(analysis.places.difference(places(text), *map(places, context)))) if analysis.places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
