@@ -41,6 +41,7 @@ CONFIDENCE = {
     "noun-phrase-object": 0.9,  # right after the question's verb
     "site-after-preposition": 0.7,  # "held at [Harbour Hall]"
     "quoted-name": 1.0,  # "dubbed ['le cost killer']" for "what was he nicknamed"
+    "noun-phrase-focus-name": 1.0,  # "[ABN Amro], the country's largest bank," for "which bank"
 }
 CHUNK_BASE = 0.5  # a bare noun phrase: as likely as not
 CHUNK_ONE_WORD = 0.1  # "[trade]" says less than "[the river ferry]"
@@ -294,6 +295,26 @@ def named_here(hit: Hit, start: int, analysis: Analysis) -> bool:
     return analysis.naming and bool(NAMED_BEFORE.search(hit.text[max(0, start - NAMED_REACH) : start]))
 
 
+def named_descriptions(candidates: list[Candidate], rules: Rules) -> list[Candidate]:
+    """Return the names set beside a description the question's noun heads ("ABN Amro, [the country's largest bank],").
+
+    "Which bank" asks for the bank's name: a description of it in apposition
+    to a name answers with the name.
+    """
+    found = []
+    for candidate in candidates:
+        if candidate.rule != "noun-phrase-focus":
+            continue
+        for apposition in rules.parse(candidate.hit.text).appositions:
+            description, name = apposition.description, apposition.head
+            if description.start <= candidate.start and candidate.end <= description.end and name.text[:1].isupper():
+                found.append(
+                    dataclasses.replace(candidate, text=name.text, start=name.start, end=name.end, rule="noun-phrase-focus-name",
+                                        confidence=CONFIDENCE["noun-phrase-focus-name"])
+                )
+    return found
+
+
 def quoted_names(hit: Hit, analysis: Analysis) -> list[Candidate]:
     """Return the quoted names a naming verb gives ("dubbed 'le cost killer'"), for "what was X called/nicknamed"."""
     if not analysis.naming:
@@ -380,6 +401,9 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
         role = _role_in_clause(analysis, hit, start, end, asked, lex)
         np_type = labels[NP]
         if kind:
+            # "Elland Road stadium and [Thorp Arch] training ground": the modifiers of the noun's own conjunct.
+            conjunction = list(re.finditer(r"\s+(?:and|or|&)\s+", hit.text[start:end]))
+            start = start + conjunction[-1].end() if conjunction else start
             found.append(_candidate(hit, start, end, NP, "noun-phrase-kind", np_type))
         elif headed:
             found.append(_candidate(hit, start, end, NP, "noun-phrase-question-head", np_type))
@@ -534,21 +558,25 @@ COUNT_MATCH = 0.5  # frame credit of a list with exactly as many items as the qu
 LIST_FAMILIES = (PLACES | {"SITE"}, frozenset({"PERSON"}), frozenset({"ORG", "GROUP", "NORP", "PROPER"}))
 
 
+def _split_conjuncts(text: str, spans) -> list[tuple[int, int]]:
+    """Return noun-phrase spans with "A and B" chunks cut into their conjuncts (the chunker keeps them whole)."""
+    found = []
+    for start, end in spans:
+        at = start
+        for cut in re.finditer(r"\s+(?:and|or|&)\s+", text[start:end]):
+            found.append((at, start + cut.start()))
+            at = start + cut.end()
+        found.append((at, end))
+    return found
+
+
 def _conjuncts(hit: Hit, label: str) -> list[tuple[int, int]]:
     """Return the spans that may be conjuncts of a list of this label: entities of its family, or noun phrases."""
     family = next((f for f in LIST_FAMILIES if label in f), frozenset({label}))
     if label in NAME_LABELS:
         return sorted((e.start, e.end) for e in hit.entities if e.label in family)
-    spans = []
-    for start, end in noun_phrases(hit.text):
-        # The chunker keeps "timber and wool" together: its conjuncts are the list's.
-        cuts = [m.span() for m in re.finditer(r"\s+(?:and|or|&)\s+", hit.text[start:end])]
-        at = start
-        for cut_start, cut_end in cuts:
-            spans.append((at, start + cut_start))
-            at = start + cut_end
-        spans.append((at, end))
-    return sorted(spans)
+    # The chunker keeps "timber and wool" together: its conjuncts are the list's.
+    return sorted(_split_conjuncts(hit.text, noun_phrases(hit.text)))
 
 
 def coordination(hit: Hit, start: int, end: int, label: str) -> tuple[tuple[int, int], ...]:
@@ -641,6 +669,7 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             candidates.extend(phrases(hit, analysis, lex))
         candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
+    candidates += named_descriptions(candidates, rules)
     if analysis.many:
         candidates = [as_list(c, analysis) for c in candidates]
     return candidates

@@ -280,9 +280,15 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
                  tuple(grammar.role_verbs.get(lemma_, ())), rule.name, conf, grammar)
 
 
+# "What is the name of the training ground": no clause states it; the name stands beside its noun.
+NAME_OF = re.compile(r"^what\s+(?:is|was|are|were)\s+the\s+names?\s+of\b", re.IGNORECASE)
+
+
 def question_frame(question: str, grammar: Grammar) -> Frame | None:
     """Return the question as a declarative frame with its wh-slot, or None if no rule reads it."""
     q = _clean(question)
+    if NAME_OF.match(q):
+        return None
     for rule in grammar.frames:
         m = rule.regex.match(q)
         if m:

@@ -32,7 +32,10 @@ YESNO_TYPE = "YESNO"  # a yes/no question's answer type (outside UIUC's classes)
 # "Who is the prime minister of X?", "What is the name of the foreign minister?": a title's holder.
 HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )?(?:name of (?:the )?)?")
 # "What kind of boats", "how were the towns described": the modifiers of the question's noun answer.
-KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# "What is the name of the training ground": the name is the modifier of its noun ("[Thorp Arch] training ground").
+KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model|names?) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# "What is the name of X" asks for one name.
+SINGLE_NAME = re.compile(r"\bthe name of\b")
 # "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
 NAMING_QUESTION = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\b")
 # "When did the war end": the later date of a range ("(1610\u20131650)", "between 1610 and 1650").
@@ -282,7 +285,7 @@ def analyze(question: str, rules: Rules) -> Analysis:
         claims=claims,
         frame=question_frame(question, rules.grammar) if answer_type != YESNO_TYPE else None,
         yesno=yesno,
-        many=_many(answer_type, focus_tag, count),
+        many=_many(answer_type, focus_tag, count) and not SINGLE_NAME.search(normalized),
         count=count,
     )
 
