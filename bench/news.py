@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.evaluation import best, exact_match, f1, read_suite  # noqa: E402
+from qa.evaluation import best, exact_match, f1, read_suite, same_value  # noqa: E402
 
 KINDS = ("who", "who-desc", "what", "when", "where", "howmuch", "howmany", "why", "yesno", "list", "none")
 PHRASINGS = ("close", "para")
@@ -66,6 +66,7 @@ def score_one(item: dict, result) -> dict:
         "type": result.question.answer_type,
         "score": top.score if top else None,
         "evidence_sentence": top.sentence if top else "",
+        "value_right": float(same_value(top.value if top else None, item["value"])) if "value" in item else None,
     }
 
 
@@ -96,7 +97,11 @@ def summarize(records: list[dict]) -> dict:
         names = [k for k in order if k in groups] + sorted(k for k in groups if k not in order)
         return {name: stats(groups[name]) for name in names}
 
+    yesno = [r for r in records if r["type"] == "YESNO" and r["gold"]]
+    valued = [r["value_right"] for r in records if r["value_right"] is not None]
     return {
+        "yesno": {"n": len(yesno), "accuracy": sum(r["em"] for r in yesno) / len(yesno) if yesno else None},
+        "values": {"n": len(valued), "accuracy": sum(valued) / len(valued) if valued else None},
         "overall": stats(records),
         "kinds": grouped("kind", KINDS),
         "phrasings": grouped("phrasing", (*PHRASINGS, "none")),
@@ -184,6 +189,9 @@ def main(argv=None) -> int:
     print_table("by kind", summary["kinds"])
     print_table("by phrasing", summary["phrasings"])
     print_table("by document", summary["documents"])
+    for name, what in (("yesno", "yes/no answered right"), ("values", "values right")):
+        if summary[name]["n"]:
+            print(f"\n{what}: {summary[name]['accuracy']:.3f} of {summary[name]['n']}")
     if args.misses:
         print_misses(report["records"])
     return 0

@@ -134,6 +134,8 @@ def answer_one(question: SquadQuestion) -> dict:
         "predicted": predicted,
         "abstained": top is None,
         "score": round(top.score, 4) if top else None,
+        "raw": top.scores.get("raw") if top else None,
+        "kind": "YESNO" if analysis.answer_type == "YESNO" else analysis.answer_type.split(":", 1)[0],
         "em": best(exact_match, predicted, golds),
         "f1": best(f1, predicted, golds),
         "sentence": (

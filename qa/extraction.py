@@ -16,7 +16,7 @@ from qa.frames import fill
 from qa.labels import DESCRIPTION, GROUP, NAME_LABELS, NP, PLACES, QUANTITIES, REASON, SITE, YESNO
 from qa.lexicon import Lexicon
 from qa.names import surname
-from qa.question import Analysis
+from qa.question import DEICTIC, Analysis
 from qa.records import Candidate, Hit
 from qa.rules import Rules
 from qa.tagging import chunk
@@ -67,6 +67,7 @@ LOCATIVE_REACH = 20  # characters before a place where its preposition is
 OBJECT_REACH = 30  # characters between the question's verb and its object
 GOVERNED_REACH = 12  # characters before a phrase where a preposition governs it
 NAMED_REACH = 30  # characters before a phrase where "called" or "known as" is
+OTHER_TIME = 0.7  # type and confidence factor of a candidate from a sentence dated by another time than the question's
 FRAME_TYPE = 0.7  # type fit of a slot's filler of no expected label: the frame says it is the answer's place
 # The label of a slot's filler when no entity of an expected label fills it.
 SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON, "place": SITE}
@@ -492,6 +493,19 @@ def role_fit(hit: Hit, entity, analysis: Analysis, lex: Lexicon, title_stems) ->
     return fit
 
 
+def _other_time(hit: Hit, clause, analysis: Analysis) -> bool:
+    """Tell whether a clause (or a whole sentence) is dated, and by no time the question names (no word in common)."""
+    start, end = (clause.start, clause.end) if clause is not hit else (0, len(hit.text))
+    dates = [e for e in hit.entities if e.label == "DATE" and start <= e.start and e.end <= end]
+    if not dates:
+        return False
+    said = [(frozenset(stem(w) for w in words if w in DEICTIC), frozenset(stem(w) for w in words if w not in DEICTIC))
+            for words in (re.findall(r"\w+", e.text.lower()) for e in dates)]
+    return not any(
+        (not asked[0] or not told[0] or asked[0] & told[0]) and asked[1] & told[1] for asked in analysis.dates for told in said
+    )
+
+
 def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candidate]:
     """Return the spans that fill the slot of the question's frame in a clause of the sentence.
 
@@ -508,6 +522,8 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     for filler in fill(frame, rules.parse(hit.text), rules.lexicon.same_predicate):
         if filler.negated != analysis.negative:
             continue
+        if analysis.dates and filler.clause is not None and _other_time(hit, filler.clause, analysis):
+            continue  # "give $5m this year" does not answer "what did they give last year"
         rule = f"frame:{filler.rule}"
         reference = next((r for r in hit.references if r.start <= filler.start and filler.end <= r.end), None)
         if reference is not None and labels.get(reference.label):
@@ -672,4 +688,11 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
     candidates += named_descriptions(candidates, rules)
     if analysis.many:
         candidates = [as_list(c, analysis) for c in candidates]
+    if analysis.dates:
+        # A sentence dated by no time the question names ("this year" for "last year") is about another time.
+        dated = {id(hit) for hit in hits if _other_time(hit, hit, analysis)}
+        candidates = [
+            dataclasses.replace(c, confidence=c.confidence * OTHER_TIME, type_match=c.type_match * OTHER_TIME) if id(c.hit) in dated else c
+            for c in candidates
+        ]
     return candidates

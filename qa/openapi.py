@@ -25,7 +25,7 @@ TOP_K_STRING_PATTERN = "^0*(?:[1-9]|10)$"
 
 ERROR_CODES = {
     400: "missing_question, empty_question, invalid_question, question_too_long, invalid_top_k, invalid_doc, "
-    "invalid_strict, invalid_json, invalid_body",
+    "invalid_strict, invalid_min_score, invalid_json, invalid_body",
     404: "not_found (unknown path), unknown_doc (unknown 'doc')",
     405: "method_not_allowed",
     413: "payload_too_large (a body over 64 kB)",
@@ -81,6 +81,12 @@ def spec() -> dict:
     }
     top_k_int = {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K}
     doc = {"type": "string", "minLength": 1, "description": "Only answer from this document (its id)."}
+    min_score = {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "description": "Only answers scored at least this (default 0): a score is how often answers so scored are right.",
+    }
     strict = {
         "type": "boolean",
         "description": "Answer only from a sentence that holds every keyword of the question, or a variant of it "
@@ -121,6 +127,7 @@ def spec() -> dict:
                     "nullable": True,
                     "oneOf": [{"type": "boolean"}, {"type": "string", "enum": sorted(STRICT_STRINGS)}],
                 },
+                "min_score": {**min_score, "nullable": True},
             },
         },
         "Analysis": {
@@ -264,6 +271,7 @@ def spec() -> dict:
                     query("top_k", top_k_int, f"How many answers at most (default {DEFAULT_TOP_K})."),
                     query("doc", doc, "Only answer from this document (its id)."),
                     query("strict", strict, "true or false (also 1 or 0): " + strict["description"]),
+                    query("min_score", min_score, min_score["description"]),
                 ],
                 "responses": _ask_responses(400, 404, 500),
             },

@@ -75,8 +75,12 @@ class Pipeline:
         """Load the rules and the tagger now rather than on the first question (before a server forks)."""
         analyze("Who said prices rose?", self.service.rules())
 
-    def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False) -> Result:
-        """Answer a question from the corpus (or one document of it); strict: only from sentences holding all of it."""
+    def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False, min_score: float = 0.0) -> Result:
+        """Answer a question from the corpus (or one document of it).
+
+        strict: only from sentences holding all of it; min_score: only answers
+        scored at least this (a score is how often answers so scored are right).
+        """
         started = time.perf_counter()
         snapshot = self.service.snapshot()
         rules = snapshot.rules
@@ -89,7 +93,8 @@ class Pipeline:
         searched = time.perf_counter()
         # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
         candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
-        answers = with_values(rank(analysis, candidates, rules, top_k=top_k), rules)
+        answers = [a for a in rank(analysis, candidates, rules, top_k=top_k) if a.score >= min_score]
+        answers = with_values(answers, rules)
         done = time.perf_counter()
         timings = {
             "analyze_ms": round((analyzed - started) * 1000, 2),

@@ -34,6 +34,8 @@ HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )
 # "What kind of boats", "how were the towns described": the modifiers of the question's noun answer.
 # "What is the name of the training ground": the name is the modifier of its noun ("[Thorp Arch] training ground").
 KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model|names?) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# Words that place a time relative to now: two times differ when theirs do ("this year", "last year").
+DEICTIC = frozenset("this last next past previous final coming current latest recent following".split())
 # "What is the name of X" asks for one name.
 SINGLE_NAME = re.compile(r"\bthe name of\b")
 # "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
@@ -85,6 +87,7 @@ class Analysis:
     claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
     frame: Frame | None  # the question as a clause with a gap: predicate, arguments, the slot asked for
     yesno: YesNoFrame | None  # a yes/no question as the clause (or the role) it asks about
+    dates: tuple[tuple[frozenset[str], frozenset[str]], ...]  # each time the question names: (deictic stems, other stems)
     many: bool  # it may take several things at once ("which countries", "who attended"): a list answers
     count: int | None  # how many it asks for ("the *three* rivers"), when it says
 
@@ -285,9 +288,40 @@ def analyze(question: str, rules: Rules) -> Analysis:
         claims=claims,
         frame=question_frame(question, rules.grammar) if answer_type != YESNO_TYPE else None,
         yesno=yesno,
+        dates=_dates(question, rules),
         many=_many(answer_type, focus_tag, count) and not SINGLE_NAME.search(normalized),
         count=count,
     )
+
+
+def _dates(question: str, rules: Rules) -> tuple[frozenset[str], ...]:
+    """Return the stems of each time expression of a question and of its words' variants ("last year": final, 12 months).
+
+    The date rules of rules/entities.toml find them.
+    """
+    lex = rules.lexicon
+    found = []
+    for rule in rules.entities:
+        if rule.get("label") != "DATE":
+            continue
+        for match in rule.regex.finditer(question):
+            words = [w for w in re.findall(r"\w+", match.group().lower()) if w not in lex.stopwords or w in DEICTIC]
+            time = time_stems(words, lex)
+            if (time[0] or time[1]) and time not in found:
+                found.append(time)
+    return tuple(found)
+
+
+def time_stems(words, lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Return a time expression's deictic stems ("last", "this") and its other stems, with their variants' stems.
+
+    "last year" and "the final 12 months" share both; "this 12 months" and
+    "last year" share a unit but not their deixis: another time.
+    """
+    expanded = [(w, {stem(v) for variant in (w, *lex.variants(w)) for v in variant.split()}) for w in words]
+    deictic = frozenset(s for w, stems in expanded if w in DEICTIC for s in stems)
+    other = frozenset(s for w, stems in expanded if w not in DEICTIC for s in stems)
+    return deictic, other
 
 
 def _cardinal(word: str, lex: Lexicon) -> int | None:

@@ -127,10 +127,13 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
         best = answer if answer.score > previous.score else previous
         merged[key] = Answer(**{**best.__dict__, "sentences": count})
     answers = []
+    kind = analysis.coarse_type if analysis.answer_type != "YESNO" else "YESNO"
     for answer in merged.values():
         bonus = MERGE_BONUS * (answer.sentences - 1)
-        final = round(min(1.0, answer.score + bonus), 4)
-        if final >= THRESHOLD:
-            answers.append(Answer(**{**answer.__dict__, "score": final}))
-    answers.sort(key=lambda a: (-a.score, a.doc, a.sentence_index, a.span))
+        raw = round(min(1.0, answer.score + bonus), 4)
+        if raw >= THRESHOLD:
+            # The raw score ranks and abstains; the answer shows how often answers so scored are right.
+            calibrated = rules.calibration.probability(raw, kind)
+            answers.append(Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}}))
+    answers.sort(key=lambda a: (-a.scores["raw"], a.doc, a.sentence_index, a.span))
     return answers[:top_k]

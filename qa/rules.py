@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from qa.calibration import Calibration, load_calibration
 from qa.clauses import Grammar, Parse, load_grammar, parse
 from qa.discourse import DiscourseRules, dateline_end, load_discourse
 from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
@@ -78,6 +79,7 @@ class Rules:
     parse: Callable[[str], Parse] = field(repr=False)  # a sentence's clauses under this grammar (cached)
     values: ValueRules = field(repr=False)  # how answers are read as values (qa/values.py)
     discourse: DiscourseRules = field(repr=False)  # datelines, credits, references back, quotes (qa/discourse.py)
+    calibration: Calibration = field(repr=False)  # raw score -> share of answers so scored that are right
 
 
 def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
@@ -109,6 +111,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(_parse_sentence, grammar=grammar, discourse=discourse)),
         values=load_values(files),
         discourse=discourse,
+        calibration=load_calibration(files),
     )
 
 
