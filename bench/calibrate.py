@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.squad import answer_all  # noqa: E402
 from bench.squad_corpus import load_squad, write_corpus  # noqa: E402
-from qa.calibration import DEFAULT, Calibration  # noqa: E402
+from qa.calibration import DEFAULT, Calibration, kind_of  # noqa: E402
 from qa.evaluation import best, f1, read_suite  # noqa: E402
 
 RIGHT_F1 = 0.5  # an answer is right when its token F1 against the best gold answer reaches this
@@ -92,8 +92,7 @@ def suite_records(name: str, suite: Path, corpus: Path, workdir: Path, split_by_
         right = bool(gold) and best(f1, top.text, gold) >= RIGHT_F1
         if top.canonical and gold:
             right = right or best(f1, top.canonical, gold) >= RIGHT_F1
-        analysis = result.question
-        kind = "YESNO" if analysis.answer_type == "YESNO" else analysis.answer_type.split(":", 1)[0]
+        kind = kind_of(result.question.answer_type, top.scores.get("frame", 0) > 0)
         split = "fit" if not split_by_doc or docs.index(item.get("doc") or "") % 2 == 0 else "check"
         rows.append({"dataset": name, "split": split, "raw": top.scores["raw"], "kind": kind, "right": right})
     return rows

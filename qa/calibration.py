@@ -1,8 +1,9 @@
 """Calibration: the raw score of an answer turned into how often answers so scored are right.
 
-`rules/calibration.toml` holds one monotone table per kind of question
-(the coarse answer type: HUM, LOC, NUM, ENTY, DESC, ABBR, YESNO, and
-`default` for the rest): knots of (raw score, share right), read by linear
+`rules/calibration.toml` holds one monotone table per kind of answer (the
+coarse answer type of its question: HUM, LOC, NUM, ENTY, DESC, ABBR, YESNO;
+with "+frame" when it fills the slot of the question's frame, which is right
+more often at the same raw score; and `default` for the rest): knots of (raw score, share right), read by linear
 interpolation between them. `bench/calibrate.py` fits the tables on one part
 of the development questions and checks them on another; the file says which
 data and command made it.
@@ -17,7 +18,18 @@ from types import MappingProxyType
 from qa.rulefiles import RuleError, RuleFiles
 
 CALIBRATION = "calibration.toml"
-DEFAULT = "default"  # the table of a kind of question without one of its own
+DEFAULT = "default"  # the table of a kind of answer without one of its own
+FRAMED = "+frame"  # the suffix of the table of answers that fill the slot of the question's frame
+
+
+def kind_of(answer_type: str, framed: bool) -> str:
+    """Return the kind of an answer: its question's coarse type (or YESNO), "+frame" when it fills the frame's slot.
+
+    >>> kind_of("HUM:ind", True), kind_of("YESNO", False)
+    ('HUM+frame', 'YESNO')
+    """
+    kind = "YESNO" if answer_type == "YESNO" else answer_type.split(":", 1)[0]
+    return kind + FRAMED if framed else kind
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class Calibration:
         >>> Calibration(MappingProxyType({"default": ((0.0, 0.0), (0.5, 0.2), (1.0, 0.9))})).probability(0.75, "NUM")
         0.55
         """
-        knots = self.tables.get(kind) or self.tables[DEFAULT]
+        knots = self.tables.get(kind) or self.tables.get(kind.removesuffix(FRAMED)) or self.tables[DEFAULT]
         raws = [r for r, _ in knots]
         at = bisect.bisect_right(raws, raw)
         if at == 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from qa.labels import COUNTS, YESNO
+from qa.calibration import kind_of
 from qa.names import surname
 from qa.question import Analysis
 from qa.records import Answer, Candidate
@@ -127,13 +128,12 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
         best = answer if answer.score > previous.score else previous
         merged[key] = Answer(**{**best.__dict__, "sentences": count})
     answers = []
-    kind = analysis.coarse_type if analysis.answer_type != "YESNO" else "YESNO"
     for answer in merged.values():
         bonus = MERGE_BONUS * (answer.sentences - 1)
         raw = round(min(1.0, answer.score + bonus), 4)
         if raw >= THRESHOLD:
             # The raw score ranks and abstains; the answer shows how often answers so scored are right.
-            calibrated = rules.calibration.probability(raw, kind)
+            calibrated = rules.calibration.probability(raw, kind_of(analysis.answer_type, answer.scores.get("frame", 0) > 0))
             answers.append(Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}}))
     answers.sort(key=lambda a: (-a.scores["raw"], a.doc, a.sentence_index, a.span))
     return answers[:top_k]
