@@ -665,7 +665,9 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
                 confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
             if e.label in PLACES and analysis.coarse_type == "LOC" and not _after_locative(hit.text, e.start, lex):
                 weight *= NOT_LOCATIVE  # "based in [Paris]" answers where; "an expert on [Africa]" less so
-            if analysis.holder and e.label in ("PERSON", "PROPER"):
+            if analysis.holder and e.label not in ("PERSON", "PROPER"):
+                continue  # "who is the chief executive": a person holds a title, not a firm or a group
+            if analysis.holder:
                 said = {stem(w) for w in _said_about(hit, e, lex)}
                 if not all(variants & said for variants in title_stems):
                     continue  # "who is the prime minister": never someone the document never calls one
