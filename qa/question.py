@@ -135,19 +135,39 @@ def _group(match, name):
     return value.strip() if value else None
 
 
-def keywords(question: str, stopwords: frozenset[str], skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def keywords(
+    question: str, stopwords: frozenset[str], skip: frozenset[str] = frozenset(), lex: Lexicon | None = None, verbs: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Return the content words of a question, in order, without stop words or duplicates.
 
     The word after "how" ("how *many*", "how *long*") asks for the answer's
-    kind and is no keyword; nor are the words in skip (the focus noun).
+    kind and is no keyword; nor are the words in skip (the focus noun). A
+    phrasal verb of the thesaurus ("came up with", "buy back": a verb of the
+    question, then particles) is one keyword.
 
     >>> keywords("How many ethnic Germans live in Chile?", frozenset({"in"}))
     ('ethnic', 'germans', 'live', 'chile')
     """
     stop = stopwords | WH_WORDS | skip
     seen, words, previous = set(), [], ""
-    for number, (start, end) in enumerate(word_spans(question)):
-        word = question[start:end].lower().replace("\u2019", "'").strip("'")
+    spans = word_spans(question)
+    raw = [question[s:e].lower().replace("\u2019", "'").strip("'") for s, e in spans]
+    phrases = {} if lex is None else {
+        start: end for start, end in lex.phrases_in(raw) if raw[start] in verbs and all(w in stopwords for w in raw[start + 1 : end])
+    }
+    skip_to = 0
+    for number, (start, end) in enumerate(spans):
+        if number < skip_to:
+            continue
+        if number in phrases:
+            phrase = " ".join(raw[number : phrases[number]])
+            skip_to = phrases[number]
+            if phrase not in seen:
+                seen.add(phrase)
+                words.append(phrase)
+            previous = raw[skip_to - 1]
+            continue
+        word = raw[number]
         if number == 0 and word in IMPERATIVES:
             continue  # "*name* the expert who ..." asks; it is not a word to find
         if word.endswith("'s"):
@@ -235,7 +255,7 @@ def analyze(question: str, rules: Rules) -> Analysis:
     for (word, tag), (_, following) in zip(tagged, tagged[1:]):
         if tag == "CD" and following.startswith("NN") and count is None:
             count = _cardinal(word, lex)  # "which *two* countries", "the *three* rivers"
-    words = keywords(question, lex.stopwords, skip)
+    words = keywords(question, lex.stopwords, skip, lex, frozenset(w for w, tag in tagged if tag.startswith("VB")))
     verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
     subject_of = None
     if len(tagged) > 1 and tagged[0][0] in ("what", "who") and tagged[1][1].startswith("VB") and tagged[1][0] not in AUXILIARIES:
