@@ -24,7 +24,8 @@ from qa.text import stem
 from qa.yesno import verdicts
 
 NP_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s", re.I)
-CHUNK_CACHE = 4096  # sentences whose noun phrases are remembered: chunking is most of extraction's time
+CHUNK_CACHE = 4096
+WORD_TAIL = re.compile(r"(?:[.\-/][A-Za-z0-9]+)+")  # the rest of a word the tokenizer cut at a period or hyphen  # sentences whose noun phrases are remembered: chunking is most of extraction's time
 
 # How likely a span found at question time answers, by the rule that found it. Entities
 # carry their own rule's confidence (rules/entities.toml, qa/names.py).
@@ -173,7 +174,8 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
                 adjective = None
     if current:
         spans.append(current)
-    return tuple((s, e) for s, e in spans)
+    # The tokenizer cuts "dot.com", "e-mail" and "U.S.-based" where no space is: a phrase keeps them whole.
+    return tuple((s, tail.end() if (tail := WORD_TAIL.match(text, e)) else e) for s, e in spans)
 
 
 def names_group(phrase: str, lex: Lexicon) -> bool:
