@@ -1118,8 +1118,14 @@ class _Builder:
             whole = self.gphrase(g, end)
             if subject is None and not objects and agent is None and not adjuncts:
                 continue
+            # "part of the modernisation of the fleet to cope with demand": a purpose right after the
+            # event noun is the event's purpose as much as its host clause's.
+            purposes = []
+            if self.kind(end) == "TO" and end + 1 < len(self.gr):
+                at = self.t[self.gr[end + 1].i].start
+                purposes = [m for c in self.clauses for m in c["purposes"] if m.phrase.start == at]
             self.clauses.append({"kind": "nominal", "lemmas": verbs, "verb": None, "subject": subject, "objects": objects,
-                                 "agent": agent, "complement": None, "adjuncts": adjuncts, "reasons": [], "purposes": [],
+                                 "agent": agent, "complement": None, "adjuncts": adjuncts, "reasons": [], "purposes": purposes,
                                  "rule": "nominalization", "start": whole.start, "end": whole.end})
 
     def roles(self) -> None:

@@ -403,6 +403,8 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
             words = hit.text[start:end].split()
         role = _role_in_clause(analysis, hit, start, end, asked, lex)
         np_type = labels[NP]
+        # A why-question's answer is a clause: its verb's subject or object is what it names, not why.
+        role_type = np_type if REASON in labels else max(np_type, ROLE_TYPE)
         if kind:
             # "Elland Road stadium and [Thorp Arch] training ground": the modifiers of the noun's own conjunct.
             conjunction = list(re.finditer(r"\s+(?:and|or|&)\s+", hit.text[start:end]))
@@ -415,9 +417,9 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
         elif focus and (stems_in[-1] in focus or conjunct):
             found.append(_candidate(hit, start, end, NP, "noun-phrase-focus", max(np_type, FOCUS_TYPE)))
         elif role == "subject":
-            found.append(_candidate(hit, start, end, NP, "noun-phrase-subject", max(np_type, ROLE_TYPE)))
+            found.append(_candidate(hit, start, end, NP, "noun-phrase-subject", role_type))
         elif role == "object" and not analysis.subject_of:
-            found.append(_candidate(hit, start, end, NP, "noun-phrase-object", max(np_type, ROLE_TYPE)))
+            found.append(_candidate(hit, start, end, NP, "noun-phrase-object", role_type))
         elif in_slot(hit, start, end, slot):
             rule = "noun-phrase-before-verb" if slot[1] == "before" else "noun-phrase-after-verb"
             found.append(_candidate(hit, start, end, NP, rule, np_type, chunk_confidence(words, start) + SLOT_BONUS))

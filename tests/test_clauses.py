@@ -289,3 +289,10 @@ def test_participle_after_a_comma_is_about_the_noun_before():
 def test_score_noun_is_no_verb():
     c = clause("Lyon, who snatched a late 2-1 win at Nantes, lead the table.", "snatch")
     assert [o.text for o in c.objects] == ["a late 2-1 win"] and c.adjuncts[0].phrase.text == "Nantes"
+
+
+def test_a_purpose_right_after_an_event_noun_is_the_events():
+    c = clause("The merger is part of the expansion of the network to serve more towns.", "expand", kind="nominal")
+    assert [m.phrase.text for m in c.purposes] == ["serve more towns"]
+    c = clause("The expansion of the network was slow.", "expand", kind="nominal")
+    assert c.purposes == ()
