@@ -428,6 +428,15 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
     return found
 
 
+def _outside(candidate: Candidate, within: frozenset[str], lex: Lexicon) -> bool:
+    """Tell whether the gazetteer puts a place in another country than those given (unknown places are not)."""
+    place = lex.gazetteer.get((candidate.canonical or candidate.text).lower())
+    if place is None:
+        return False
+    country = place.name if place.kind == "COUNTRY" else place.country
+    return country is not None and country not in within
+
+
 def _after_locative(text: str, start: int, lex: Lexicon) -> bool:
     before = re.search(r"(\w+)\s+(?:the\s+)?$", text[max(0, start - LOCATIVE_REACH) : start])
     return bool(before) and before.group(1).lower() in lex.locative_prepositions
@@ -692,6 +701,9 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
         candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
     candidates += named_descriptions(candidates, rules)
+    if analysis.within:
+        # "where in Chile": another country, or a city of one, is not in it.
+        candidates = [c for c in candidates if not (c.label in PLACES or c.label == SITE) or not _outside(c, analysis.within, lex)]
     if analysis.many:
         candidates = [as_list(c, analysis) for c in candidates]
     if analysis.dates:

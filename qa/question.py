@@ -40,6 +40,10 @@ DEICTIC = frozenset("this last next past previous final coming current latest re
 SINGLE_NAME = re.compile(r"\bthe name of\b")
 # "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
 NAMING_QUESTION = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\b")
+# "Where in Chile", "which part of Chile", "which city in Chile": the answer lies inside the place named.
+WITHIN_QUESTION = re.compile(
+    r"^(?:where|(?:which|what) (?:parts?|regions?|cit(?:y|ies)|towns?|provinces?|states?|areas?|districts?)) (?:in|of) (?P<place>.+)$"
+)
 # "When did the war end": the later date of a range ("(1610\u20131650)", "between 1610 and 1650").
 ENDING_QUESTION = re.compile(r"\b(?:end|ended|ends|die|died|dies|death|finish|finished|complete|completed|stop|stopped|conclude|concluded|abolish|abolished|until|collapse|collapsed|fall|fell)\b")
 
@@ -90,6 +94,7 @@ class Analysis:
     dates: tuple[tuple[frozenset[str], frozenset[str]], ...]  # each time the question names: (deictic stems, other stems)
     many: bool  # it may take several things at once ("which countries", "who attended"): a list answers
     count: int | None  # how many it asks for ("the *three* rivers"), when it says
+    within: frozenset[str]  # countries the answer lies inside ("where in *Chile*"): another country is no answer
 
     @property
     def coarse_type(self) -> str:
@@ -311,7 +316,24 @@ def analyze(question: str, rules: Rules) -> Analysis:
         dates=_dates(question, rules),
         many=_many(answer_type, focus_tag, count) and not SINGLE_NAME.search(normalized),
         count=count,
+        within=_within(normalized, lex),
     )
+
+
+def _within(normalized: str, lex) -> frozenset[str]:
+    """Return the countries a "where in X" question asks inside of (a city names its country).
+
+    Only the first place after "in"/"of" counts: "where in Chile did the Peruvian team play".
+    """
+    match = WITHIN_QUESTION.match(normalized)
+    if not match:
+        return frozenset()
+    found = lex.gazetteer.find_places(re.sub(r"^the ", "", match.group("place")))
+    if not found or found[0].start > 0:
+        return frozenset()
+    place = found[0].place
+    country = place.name if place.kind == "COUNTRY" else place.country
+    return frozenset({country}) if country else frozenset()
 
 
 def _dates(question: str, rules: Rules) -> tuple[frozenset[str], ...]:
