@@ -42,7 +42,7 @@ MARKER_FIELDS = ("relation", "takes", "confidence")
 FRAME_FIELDS = ("slot", "gap", "confidence")
 WORD_CLASSES = (
     "copulas", "passive_auxiliaries", "subordinators", "relatives", "infinitive_complements",
-    "object_control", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
+    "object_control", "of_verbs", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
     "phrase_stops",
 )
 RELATIONS = frozenset({"reason", "purpose"})
@@ -497,7 +497,34 @@ def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             merged[-1] = _Group("NP", merged[-1].i, g.j)
         else:
             merged.append(g)
-    return merged
+    return _quoted_phrases(merged, tokens)
+
+
+MAX_QUOTED_TOKENS = 12  # a quoted phrase this short after a verb or preposition is one noun phrase
+
+
+def _quoted_phrases(groups: list[_Group], tokens: list[_Token]) -> list[_Group]:
+    """Make a short quoted phrase with no finite verb one noun phrase, without its quotation marks.
+
+    'accused critics of "woolly thinking and false fears"': the quote is the object of "of".
+    A quoted clause ('said "we will go"') keeps its own structure.
+    """
+    out: list[_Group] = []
+    k = 0
+    while k < len(groups):
+        g = groups[k]
+        close = next((m for m in range(k + 1, len(groups)) if groups[m].kind == '"'), None) if g.kind == '"' else None
+        if close is not None and out and out[-1].kind in ("PP", "VP") and close > k + 1:
+            inner = tokens[groups[k + 1].i : groups[close - 1].j]
+            plain = all(grp.kind not in (".", ":", ",", "(", ")", "REL", "SUB") for grp in groups[k + 1 : close])
+            finite = any(t.tag in ("VBD", "VBZ", "VBP", "MD") or t.tag == "PRP" for t in inner)
+            if plain and not finite and len(inner) <= MAX_QUOTED_TOKENS:
+                out.append(_Group("NP", groups[k + 1].i, groups[close - 1].j))
+                k = close + 1
+                continue
+        out.append(g)
+        k += 1
+    return out
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -552,11 +579,11 @@ class _Builder:
     def kind(self, g: int) -> str:
         return self.gr[g].kind if 0 <= g < len(self.gr) else ""
 
-    def np_end(self, g: int) -> int:
-        """Return the group after the noun phrase starting at g, over 'of' complements and 'X and Y'."""
+    def np_end(self, g: int, of: bool = True) -> int:
+        """Return the group after the noun phrase starting at g, over 'of' complements (unless not of) and 'X and Y'."""
         end = g + 1
         while True:
-            if self.kind(end) == "PP" and self.words(end) == ["of"] and self.kind(end + 1) == "NP":
+            if of and self.kind(end) == "PP" and self.words(end) == ["of"] and self.kind(end + 1) == "NP":
                 end += 2
             elif self.kind(end) == "(" and self.kind(end + 1) == "NP" and self.kind(end + 2) == ")":
                 end += 3
@@ -788,7 +815,8 @@ class _Builder:
             if kind == "NP" and direct:
                 if self.opens_clause(g) and not (copular and False):
                     break
-                end = self.np_end(g)
+                # "accused the critics | of scaremongering": the verb, not the noun, takes the "of".
+                end = self.np_end(g, of=vg.lemma not in self.g.words["of_verbs"])
                 p = self.gphrase(g, end)
                 if p and end - g == 1 and self.gr[g].j - self.gr[g].i <= 3 and self.adjunct_kind("on", p) == "time":
                     clause["adjuncts"].append(Adjunct("", p, "time"))  # "last year", "this month"
