@@ -55,7 +55,7 @@ GAPS = frozenset({"subject", "object", "adjunct", "none"})
 
 TOKEN = re.compile(
     r"[A-Za-z]+(?=n['\u2019]t\b)|n['\u2019]t\b|['\u2019](?:s|re|ve|ll|d|m)\b|[£$€¥]"
-    r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+)*|\S"
+    r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+|\.(?:com|net|org)\b)*|\S"
 )
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATIONS = frozenset({"not", "n't", "never"})

@@ -151,7 +151,7 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
     """Return the character spans of the noun-phrase chunks of a sentence (Pattern's chunker)."""
     spans, position, current, adjective = [], 0, None, None
     for sentence in chunk(text):
-        for word, tag, label, _ in sentence:
+        for word, tag, label, _ in _noun_gerunds(sentence):
             start = text.find(word, position)
             if start < 0:
                 continue
@@ -176,6 +176,23 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
         spans.append(current)
     # The tokenizer cuts "dot.com", "e-mail" and "U.S.-based" where no space is: a phrase keeps them whole.
     return tuple((s, tail.end() if (tail := WORD_TAIL.match(text, e)) else e) for s, e in spans)
+
+
+def _noun_gerunds(sentence: list) -> list:
+    """Return the chunked tokens with a gerund closing a compound noun put in its phrase.
+
+    "tag developments and [video conferencing]": a gerund right after a singular noun and
+    before the end of the phrase (punctuation, "and", the end) names an activity.
+    """
+    tokens = [list(t) for t in sentence]
+    for k in range(1, len(tokens)):
+        word, tag, label = tokens[k][0], tokens[k][1], tokens[k][2]
+        before = tokens[k - 1]
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        closes = after is None or after[1] in (",", ".", ":", ";", ")", "CC") or after[0] in (",", ".", ";", ":", ")")
+        if tag == "VBG" and before[1] == "NN" and before[2].endswith("NP") and closes and word.islower():
+            tokens[k][2] = "I-NP"
+    return tokens
 
 
 def names_group(phrase: str, lex: Lexicon) -> bool:

@@ -315,3 +315,8 @@ def test_the_of_phrase_of_an_accusing_verb_is_the_verbs():
     assert [o.text for o in c.objects] == ["the firm"] and [(a.preposition, a.phrase.text) for a in c.adjuncts] == [("of", "fraud")]
     c = clause("The mayor praised the owner of the firm.", "praise")
     assert [o.text for o in c.objects] == ["the owner of the firm"]
+
+
+def test_a_web_suffix_stays_in_its_word():
+    c = clause("The effects of the dot.com recession hurt the firm.", "hurt")
+    assert c.subject.text == "The effects of the dot.com recession"
