@@ -35,10 +35,13 @@ def find_patterns(text: str, rules: Rules) -> list[Entity]:
 def annotate_sentence(text: str, rules: Rules) -> list[Entity]:
     """Return every entity of one sentence, without document context."""
     entities = find_patterns(text, rules)
-    numeric = [(e.start, e.end) for e in entities]
+    numeric = [(e.start, e.end, e.label) for e in entities]
     for name in find_names(text, rules.lexicon):
-        if any(name.start < e and s < name.end for s, e in numeric):
+        overlapping = [(s, e, label) for s, e, label in numeric if name.start < e and s < name.end]
+        if overlapping and not all(label == "ORDINAL" and s == name.start for s, e, label in overlapping):
             continue  # "February" in "February 2022" is a date, not a name
+        if overlapping:  # "[2nd] Battalion X": the ordinal is part of the unit's name
+            entities = [x for x in entities if not (x.label == "ORDINAL" and x.start == name.start)]
         entities.append(Entity(name.start, name.end, name.text, name.label, name.rule, name.confidence))
     return sorted(entities, key=lambda e: (e.start, -e.end))
 

@@ -10,6 +10,7 @@ from qa.roles import CONNECTORS
 from qa.tagging import lexicon_tag
 
 # A word of a name; a hyphen before a lower-case word ends it ("[Geneva]-based", "[US]-led"), not "Anne-Marie".
+ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 TOKEN = re.compile(r"[^\W\d_](?:[\w.'\u2019&]|-(?![a-z]))*|\d[\w.,]*")
 CLAUSE_ENDS = frozenset(".:;!?\u201c\"(\u2014-")
 PLACE_LABELS = {"COUNTRY": "COUNTRY", "CITY": "CITY", "REGION": "REGION", "DEMONYM": "NORP"}
@@ -91,7 +92,10 @@ def _runs(text: str, lex: Lexicon) -> list[list[re.Match]]:
             continue
         if current:
             runs.append(current)
-        current = [tok] if (_is_capitalised(word) and not (starts_clause and _common_word(word, lex))) else []
+        # "2nd Battalion", "101st Airborne Division": an ordinal opens the name of a unit.
+        ordinal = bool(ORDINAL.fullmatch(word)) and i + 1 < len(tokens) and _is_capitalised(tokens[i + 1].group()) \
+            and text[tok.end() : tokens[i + 1].start()] == " "
+        current = [tok] if ((_is_capitalised(word) and not (starts_clause and _common_word(word, lex))) or ordinal) else []
     if current:
         runs.append(current)
     # A run never ends on a connector.
@@ -223,6 +227,10 @@ def find_names(text: str, lex: Lexicon) -> list[Name]:
     """Return the proper names of a sentence, typed by titles, word lists and gazetteers."""
     names = []
     for run in (part for whole in _runs(text, lex) for part in _split_conjunctions(text, whole, lex)):
+        if ORDINAL.fullmatch(run[0].group()) and not _is_organisation([t.group() for t in run], lex):
+            run = run[1:]  # "his 3rd World Cup": only a unit ("2nd Battalion X") takes its ordinal
+            if not run:
+                continue
         start = run[0].start()
         end = _strip_possessive(text, start, run[-1].end())
         words = text[start:end].split()

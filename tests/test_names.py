@@ -54,3 +54,12 @@ def test_a_building_or_battle_is_no_person():
     assert ("Tom Reyes", "PERSON") in found
     assert ("Harbour Stadium", "PERSON") not in found
     assert ("Siege Redmoor", "PERSON") not in found
+
+
+def test_an_ordinal_opens_the_name_of_a_unit_only():
+    from qa.entities import annotate_sentence
+
+    found = [(e.label, e.text) for e in annotate_sentence("Troops of the 2nd Battalion Royal Border Rifles landed.", RULES)]
+    assert ("ORG", "2nd Battalion Royal Border Rifles") in found and all(label != "ORDINAL" for label, _ in found)
+    found = [(e.label, e.text) for e in annotate_sentence("It was her 3rd World Cup.", RULES)]
+    assert ("ORDINAL", "3rd") in found and all(not text.startswith("3rd W") for _, text in found)
