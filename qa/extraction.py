@@ -332,6 +332,11 @@ def named_descriptions(candidates: list[Candidate], rules: Rules) -> list[Candid
                     dataclasses.replace(candidate, text=name.text, start=name.start, end=name.end, rule="noun-phrase-focus-name",
                                         confidence=CONFIDENCE["noun-phrase-focus-name"])
                 )
+        # "the [2nd Battalion] Royal Border Rifles" for "which battalion": the whole name the phrase opens.
+        for e in candidate.hit.entities:
+            if e.start == candidate.start and candidate.end < e.end and e.label in NAME_LABELS:
+                found.append(dataclasses.replace(candidate, text=e.text, start=e.start, end=e.end, rule="noun-phrase-focus-name",
+                                                 confidence=CONFIDENCE["noun-phrase-focus-name"], canonical=e.canonical))
     return found
 
 
