@@ -19,6 +19,6 @@ def pipeline(tmp_path_factory):
 
 
 def test_which_battalion_gets_the_units_whole_name(pipeline):
-    answers = pipeline.ask("Which battalion would provide the soldiers?").answers
+    answers = pipeline.ask("Which battalion would the soldiers of the mission come from?").answers
     assert answers and answers[0].text == "3rd Battalion Royal Border Rifles"
     assert answers[0].rule == "noun-phrase-focus-name"
