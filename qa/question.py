@@ -246,9 +246,10 @@ def analyze(question: str, rules: Rules) -> Analysis:
     answer_type, rule, match = classify(question, rules)
     focus = _group(match, "focus")
     tagged = _tagged(question)
-    # "What *territories* did he ...": the noun after the question word names the answer's kind.
-    if focus is None and len(tagged) > 1 and tagged[0][0] in ("what", "which") and tagged[1][1].startswith("NN"):
-        focus = tagged[1][0]
+    # "What *territories* did he ...", "in which *year*": the noun after the question word names the answer's kind.
+    first = 1 if tagged and tagged[0][1] == "IN" else 0
+    if focus is None and len(tagged) > first + 1 and tagged[first][0] in ("what", "which") and tagged[first + 1][1].startswith("NN"):
+        focus = tagged[first + 1][0]
     # "which *country* ..." names the answer's kind, which its sentence need not repeat;
     # "which *general* spoke" describes the person, which it usually does.
     skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()

@@ -30,7 +30,7 @@ from qa.rulefiles import RuleError, RuleFiles, alternation, expand
 VALUE_RULES = "values.toml"
 # The entity labels whose spans have a value (rules/entities.toml, plus AGE).
 LABELS = frozenset(
-    {"MONEY", "PERCENT", "SHARE", "NUMBER", "DATE", "PERIOD", "AGE", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE", "ORDINAL"}
+    {"MONEY", "PERCENT", "SHARE", "NUMBER", "DATE", "TIME", "PERIOD", "AGE", "DISTANCE", "WEIGHT", "SIZE", "SPEED", "TEMPERATURE", "ORDINAL"}
 )
 # The kinds of value a reading can have (docs/values.md describes each).
 KINDS = frozenset({"money", "percent", "multiple", "number", "date", "duration", "age", "quantity"})
@@ -805,6 +805,34 @@ def read_era(groups, label, rules, context):
     return {"kind": "date", "iso": iso}
 
 
+def read_time(groups, label, rules, context):
+    """Read a clock time as ISO 8601 "T21:00"; a written zone is its qualifier."""
+    if groups.get("hhmm"):
+        hour, minute = int(groups["hhmm"][:2]), int(groups["hhmm"][2:])
+        if not groups.get("zone"):
+            return None  # a bare "2100" is a number or a year
+    else:
+        hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+        ampm = (groups.get("ampm") or "").lower().replace(".", "")
+        if ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm == "pm" else 0)
+        elif groups.get("minute") is None:
+            return None  # "10" alone is no time
+    if hour > 23 or minute > 59:
+        return None
+    value = {"kind": "date", "iso": f"T{hour:02d}:{minute:02d}"}
+    if groups.get("weekday"):  # "0227 GMT on Friday": the day's date, when the document's date gives it
+        day = read_weekday({"weekday": groups["weekday"]}, label, rules, context)
+        if day is not None and day.get("iso"):
+            value["iso"] = day["iso"] + value["iso"]
+    zone = SPACES.sub(" ", groups.get("zone") or "")
+    if zone and zone.lower() not in ("hours", "hrs"):
+        value["qualifier"] = zone if zone.isupper() else zone.lower()
+    return value
+
+
 def read_weekday(groups, label, rules, context):
     """Read a weekday: the most recent on or before the document's date (the coming one in future talk)."""
     weekday = rules.words["weekdays"][groups["weekday"].lower().rstrip(".")]
@@ -979,6 +1007,7 @@ READERS: dict[str, Callable] = {
     "decade": read_decade,
     "century": read_century,
     "era": read_era,
+    "time": read_time,
     "weekday": read_weekday,
     "month": read_month,
     "season": read_season,

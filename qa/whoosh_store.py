@@ -49,7 +49,7 @@ def schema(lexicon: Lexicon) -> Schema:
         body=TEXT(analyzer=analyzer(lexicon), phrase=True),
         types=KEYWORD(scorable=True),  # searched (label boosts), never read back
         entities=STORED(),
-        refers=TEXT(analyzer=analyzer(lexicon)),  # the names the sentence's pronouns and descriptions stand for
+        refers=TEXT(analyzer=analyzer(lexicon), stored=True),  # the names the sentence's pronouns and descriptions stand for
         references=STORED(),
         facts=STORED(),  # the document's facts, on its first sentence only
     )

@@ -169,6 +169,8 @@ def test_references_and_the_names_they_stand_for_are_stored_and_searched(store):
         sentence = view.sentence(found.ref)
         assert sentence.text == "It sold oil seed."
         assert [(r.text, r.antecedent, r.label) for r in sentence.references] == [("It", "Elm Farm", "ORG")]
+        # Retrieval counts the names as the sentence's own words (coverage): they come back too.
+        assert sentence.refers == "Elm Farm"
 
 
 def test_a_document_s_facts_come_back(store):
