@@ -119,7 +119,6 @@ def validate_text(value) -> str:
             raise DocumentError("invalid_text", f"the text is not valid UTF-8 (at byte {exc.start})") from None
     if not isinstance(value, str):
         raise DocumentError("invalid_text", "'text' must be a string")
-    value = value.removeprefix("\ufeff")  # a byte order mark says how the text was encoded, it is not text
     found = NOT_TEXT.search(value)
     if found:
         raise DocumentError("invalid_text", f"the text holds a control or binary character at {found.start()} ({found.group()!r})")
@@ -135,14 +134,13 @@ def _line(value, name: str, limit: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise DocumentError(f"invalid_{name}", f"'{name}' must be a string")
-    value = value.strip()
-    if not value or len(value) > limit or "\n" in value or "\r" in value or NOT_TEXT.search(value) or _breaks_line(value):
-        raise DocumentError(f"invalid_{name}", f"'{name}' must be one line of 1 to {limit} characters")
-    return value
+    if len(value) > limit or not value.strip() or NOT_TEXT.search(value) or _breaks_line(value):
+        raise DocumentError(f"invalid_{name}", f"'{name}' must be one line of 1 to {limit} characters, not only white space")
+    return value.strip()
 
 
 def _breaks_line(value: str) -> bool:
-    return len(value.splitlines()) > 1  # str.splitlines also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029
+    return len((value + "x").splitlines()) > 1  # str.splitlines breaks at \n, \r, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029
 
 
 def validate_title(value) -> str | None:
@@ -175,7 +173,8 @@ def render(text: str, title: str | None = None, date: str | None = None, source:
     """Return the bytes of a document file: front matter when there is metadata (or the text starts with ---), then the text."""
     meta = {"title": title, "date": date, "source": source}
     first = text.split("\n", 1)[0].removesuffix("\r")
-    if not any(meta.values()) and first != FENCE:
+    # Behind a block, a text starting with a fence or a byte order mark reads back as it was written.
+    if not any(meta.values()) and first != FENCE and not text.startswith("\ufeff"):
         return text.encode("utf-8")
     lines = [FENCE, *(f"{key}: {meta[key]}" for key in META_KEYS if meta[key]), FENCE]
     return ("\n".join(lines) + "\n" + text).encode("utf-8")

@@ -204,7 +204,7 @@ class Service:
 
     def state(self) -> IndexState:
         """Return the index served as it is now (documents and sentences counted live)."""
-        snapshot = self.snapshot()
+        snapshot = self._snapshot or self.snapshot()
         with snapshot.store.view() as view:
             documents, sentences = view.documents(), view.sentence_count()
         return IndexState(snapshot.path, snapshot.manifest, documents, sentences, [s.__dict__ for s in self._skipped])
@@ -353,6 +353,15 @@ class Service:
         """Stop the background refresh of this process."""
         self._stop.set()
         self._watcher_pid = None
+
+    def close(self) -> None:
+        """Stop refreshing and release the files of every store this process opened (this thread's searchers)."""
+        self.stop()
+        with self._stores_lock:
+            stores, self._stores = list(self._stores.values()), {}
+        for store in stores:
+            store.close()
+        self._snapshot = None
 
     def refresh(self, force: bool = False) -> bool:
         """Load changed rules and rebuild, follow another process's build, reconcile a changed corpus, compact.

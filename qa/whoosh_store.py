@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -45,6 +46,7 @@ BM25_B = 0.75
 BM25_K1 = 0.5
 WRITER_MEMORY_MB = 128  # Whoosh's indexing buffer: larger batches, fewer segments to merge
 STORED_CACHE = 8192  # sentences per reader: a hit and the sentences before it are read again and again
+TOC_FILE = re.compile(r"_MAIN_[0-9]+\.toc")  # Whoosh's table of contents of one generation
 RECORDS = "segments.json"  # the SHA-256 of every segment file, recorded as it is written
 MERGE_FANOUT = 4  # this many segments of one size tier (sizes within a factor 4) are merged into one
 EXPUNGE_SHARE = 0.3  # a segment whose sentences are this share deleted is rewritten without them
@@ -132,8 +134,11 @@ class WhooshStore:
 
     @staticmethod
     def exists(path: Path) -> bool:
-        """Tell whether a directory holds a store."""
-        return whoosh_index.exists_in(str(path))
+        """Tell whether a directory holds a store (a table of contents: whether it is intact is verify's business)."""
+        try:
+            return any(TOC_FILE.fullmatch(name) for name in os.listdir(path))
+        except OSError:
+            return False
 
     @contextlib.contextmanager
     def view(self):

@@ -48,11 +48,12 @@ def thread_server(app):
 
 
 @contextlib.contextmanager
-def live_app(tmp: Path):
+def live_app(tmp: Path, admin_token: str | None = None):
     """Serve the app in a thread over a private copy of the corpus and a fresh index; yield its base URL."""
     from app import create_app
 
-    app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
+    config = {"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index"), "ADMIN_TOKEN": admin_token}
+    app = create_app(config)
     app.extensions["qa"].service.ensure()
     with thread_server(app) as base_url:
         yield base_url
