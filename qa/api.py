@@ -196,7 +196,7 @@ def document_json(doc_id: str) -> dict:
     }
 
 
-@bp.get("/documents/<doc_id>")
+@bp.get("/documents/<path:doc_id>")  # a path: an id holding "/" is an unknown document, not an unknown route
 def get_document(doc_id: str):
     """Return one document: its metadata, its text and its sentences as indexed."""
     return jsonify(document_json(doc_id))
@@ -236,7 +236,7 @@ def document_body() -> dict:
     return {key: body.get(key) for key in ("text", "title", "date", "source")}
 
 
-@bp.put("/documents/<doc_id>")
+@bp.put("/documents/<path:doc_id>")  # "../x" reaches the id check (400), not the router (404)
 def put_document(doc_id: str):
     """Store a document (create or replace) and index it; answer once it is durable and searchable."""
     require_admin()
@@ -248,7 +248,7 @@ def put_document(doc_id: str):
     return response
 
 
-@bp.delete("/documents/<doc_id>")
+@bp.delete("/documents/<path:doc_id>")
 def delete_document(doc_id: str):
     """Remove a document from the corpus and the index."""
     require_admin()

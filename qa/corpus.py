@@ -83,7 +83,8 @@ def display_title(title: str | None, text: str) -> str | None:
     for line in text.splitlines():
         line = line.strip()
         if line:
-            return line if len(line) <= HEADLINE_MAX_CHARS and not line.endswith(".") else None
+            headline = len(line) <= HEADLINE_MAX_CHARS and not line.endswith(".") and any(c.isalnum() for c in line)
+            return line if headline else None
     return None
 
 

@@ -86,7 +86,7 @@ def documents():
     )
 
 
-@bp.get("/documents/<doc_id>")
+@bp.get("/documents/<path:doc_id>")
 def article(doc_id: str):
     """Show a document: its metadata and its numbered sentences, each with an anchor (#s<index>)."""
     with pipeline().service.snapshot().store.view() as view:

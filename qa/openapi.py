@@ -47,7 +47,7 @@ DOCUMENT_ERRORS = {
     "missing_text, invalid_title, invalid_date, invalid_source, invalid_json, invalid_body",
     401: "unauthorized (no or a wrong bearer token; with WWW-Authenticate: Bearer)",
     403: "writes_disabled (the server has no admin token)",
-    404: "unknown_doc (no such document), not_found (an id holding '/')",
+    404: "unknown_doc (no such document)",
     413: f"payload_too_large (a body over {MAX_DOCUMENT_BYTES} bytes)",
     415: "unsupported_media_type (neither text/plain; charset=utf-8 nor application/json)",
     503: "busy (another write holds the index: retry after Retry-After seconds; a document already stored is "
