@@ -216,6 +216,9 @@ class WhooshStore:
 
         def record_then_commit(segments):
             names = set(os.listdir(self._path))
+            for name in names:
+                if name.startswith(f".{RECORDS}."):  # staged by a writer that was killed (this one holds the lock)
+                    (self._path / name).unlink(missing_ok=True)
             records = {n: d for n, d in self._read_records().items() if n in names}
             for segment in segments:
                 for name in _segment_files(names, segment):
