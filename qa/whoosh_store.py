@@ -144,11 +144,14 @@ class WhooshStore:
     def view(self):
         """Yield this thread's snapshot, refreshed when the index changed since it was opened."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
-        self._local.searcher = searcher
+        if searcher is None or not searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): Whoosh 2.7.4 reuses no reader anyway (it keys them by
+            # generation, looks them up by segment id), and when a merge deletes a file under its retry loop
+            # it closes the old reader twice and raises ReaderClosed.
+            fresh = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+            if searcher is not None:
+                searcher.close()  # this thread's own: no view of it is in use
+            searcher = self._local.searcher = fresh
         yield WhooshView(searcher)
 
     @contextlib.contextmanager
