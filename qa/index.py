@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.corpus import DigestCache, Document, DocumentError, Skipped, corpus_files, fingerprint, read_corpus, read_document
+from qa.corpus import DigestCache, Document, DocumentError, Skipped, fingerprint, read_corpus, read_document
 from qa.entities import split_and_annotate
 from qa.rules import Rules
 from qa.store import DocumentInfo

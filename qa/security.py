@@ -31,6 +31,5 @@ def add_headers(response):
 
 def init_app(app) -> None:
     """Install the escaping JSON provider and the headers on an app."""
-    app.json_provider_class = EscapingJSONProvider
     app.json = EscapingJSONProvider(app)
     app.after_request(add_headers)

@@ -17,7 +17,7 @@ import threading
 import time
 
 from qa.rules import load_rules
-from tests.servers import ROOT, copy_corpus, gunicorn, request
+from tests.servers import copy_corpus, gunicorn, request
 
 TOKEN = "load-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain; charset=utf-8"}
@@ -168,4 +168,3 @@ def test_readers_never_fail_and_see_only_written_versions_while_documents_change
     assert "[ERROR]" not in log, log[max(0, log.find("[ERROR]") - 300) :][:5000]
     assert "index write:" in log  # the index events reach gunicorn's log
     assert log.count('"PUT /api/documents/bridge-') == sum(op == "PUT" for op, _, _ in operations)  # access lines
-    assert (ROOT / "app.py").exists()
