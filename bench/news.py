@@ -35,10 +35,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.evaluation import best, exact_match, f1, read_suite  # noqa: E402
+from qa.evaluation import best, exact_match, f1, read_suite, same_value  # noqa: E402
 
 KINDS = ("who", "who-desc", "what", "when", "where", "howmuch", "howmany", "why", "yesno", "list", "none")
 PHRASINGS = ("close", "para")
+
+
+def miss_class(item: dict, result, f1_score: float) -> str | None:
+    """Return why a question was missed (None when it was answered exactly, or abstained on rightly)."""
+    gold, top = item.get("answers", []), (result.answers[0] if result.answers else None)
+    if not gold:
+        return "unanswerable question answered" if top is not None else None
+    if f1_score >= 1.0:
+        return None
+    evidence = item.get("evidence", [])
+    holding = [h for h in result.hits if any(e in h.text or h.text in e for e in evidence)]
+    if top is None:
+        if not holding:
+            return "abstained: the answer's sentence not retrieved"
+        reason = holding[0].rejected.split()[0] if holding[0].rejected else "admissible, no candidate scored enough"
+        return f"abstained: the answer's sentence refused ({reason})"
+    if not any(e in top.sentence or top.sentence in e for e in evidence):
+        return "answered from another sentence" + (" (the answer's was refused)" if holding and holding[0].rejected else "")
+    return "the answer's sentence, a partly right span" if f1_score > 0 else "the answer's sentence, another span"
 
 
 def score_one(item: dict, result) -> dict:
@@ -66,6 +85,8 @@ def score_one(item: dict, result) -> dict:
         "type": result.question.answer_type,
         "score": top.score if top else None,
         "evidence_sentence": top.sentence if top else "",
+        "value_right": float(same_value(top.value if top else None, item["value"])) if "value" in item else None,
+        "miss": miss_class(item, result, max(best(f1, p, gold) for p in forms)),
     }
 
 
@@ -96,7 +117,13 @@ def summarize(records: list[dict]) -> dict:
         names = [k for k in order if k in groups] + sorted(k for k in groups if k not in order)
         return {name: stats(groups[name]) for name in names}
 
+    yesno = [r for r in records if r["type"] == "YESNO" and r["gold"]]
+    valued = [r["value_right"] for r in records if r["value_right"] is not None]
+    misses = collections.Counter(r["miss"] for r in records if r["miss"])
     return {
+        "misses": dict(misses.most_common()),
+        "yesno": {"n": len(yesno), "accuracy": sum(r["em"] for r in yesno) / len(yesno) if yesno else None},
+        "values": {"n": len(valued), "accuracy": sum(valued) / len(valued) if valued else None},
         "overall": stats(records),
         "kinds": grouped("kind", KINDS),
         "phrasings": grouped("phrasing", (*PHRASINGS, "none")),
@@ -128,7 +155,7 @@ def print_misses(records: list[dict]) -> None:
     for r in misses:
         gold = " | ".join(r["gold"]) or "(no answer)"
         print(f"- [{r['kind']}/{r['phrasing']}] {r['doc']}: {r['question']}")
-        print(f"    got: {r['predicted'] or '(no answer)'}  want: {gold}  F1 {r['f1']:.2f}  [{r['type']}; {r['rule']}; {r['score']}]")
+        print(f"    got: {r['predicted'] or '(no answer)'}  want: {gold}  F1 {r['f1']:.2f}  [{r['type']}; {r['rule']}; {r['score']}; {r['miss']}]")
         if r["evidence_sentence"]:
             print(f"    from: {r['evidence_sentence'][:200]}")
 
@@ -184,6 +211,12 @@ def main(argv=None) -> int:
     print_table("by kind", summary["kinds"])
     print_table("by phrasing", summary["phrasings"])
     print_table("by document", summary["documents"])
+    for name, what in (("yesno", "yes/no answered right"), ("values", "values right")):
+        if summary[name]["n"]:
+            print(f"\n{what}: {summary[name]['accuracy']:.3f} of {summary[name]['n']}")
+    print("\nmiss classes")
+    for name, count in summary["misses"].items():
+        print(f"{count:>5}  {name}")
     if args.misses:
         print_misses(report["records"])
     return 0

@@ -12,21 +12,26 @@ Prints one table, each measurement next to its target:
   48 SQuAD dev articles in one index (no document filter), (c) the same on
   that corpus replicated 10 times (~100,000 sentences; --skip-large skips it);
 - overhead ratio: ask p50 / bare Whoosh BM25 search p50 (an OR of the
-  question's analysed terms via `qa.index.analyzer()`, top 10, the pipeline's
-  own searcher (BM25F with `qa.index.BM25_B`, `BM25_K1`) on the same index, same questions,
+  question's analysed terms via `qa.whoosh_store.analyzer(lexicon)`, top 10,
+  a bare searcher of the served store (`snapshot.store.searcher()`: BM25F with
+  `qa.whoosh_store.BM25_B`, `BM25_K1`) on the same index, same questions,
   interleaved in the same run; the bare search keeps one searcher open);
 - index build: sentences/second of the whole pipeline (split, annotate,
-  index, `index.ensure()`) against a bare Whoosh index of the same sentences
+  index, `service.ensure()`) against a bare Whoosh index of the same sentences
   (pre-split) with a plain `StemmingAnalyzer()`, same run (on the article:
   the first build of the process, which also loads every rule, and the
   median of 7 later builds against 7 bare ones);
 - HTTP: POST /api/ask and GET /api/health under gunicorn (2 workers,
-  --preload, as `make serve`) on 127.0.0.1, driven by a bounded threaded
-  client (8 concurrent, 1,000 requests, hard time limit), throughput ratio,
-  and the server's RSS (master + workers, VmRSS);
+  --preload, the settings of gunicorn.conf.py, access log included, as
+  `make serve`) on 127.0.0.1, driven by a bounded threaded client (8
+  concurrent, 1,000 requests, hard time limit), throughput ratio, and the
+  server's RSS (master + workers, VmRSS);
 - start-up: a fresh `python -m qa ask` with an existing index (wall time), a
   fresh process's import + Pipeline construction + first ask, and the first
   build of the article index (in process and as `python -m qa index`).
+
+Each index is built once at the start of its part and serves it to the end
+(`Pipeline(..., refresh_interval=None)`: no background refresh).
 
 Standard library plus the project only. Everything binds to 127.0.0.1, every
 loop is bounded, and the server is stopped in a finally block.
@@ -106,16 +111,18 @@ def bare_search(searcher, ana, question: str) -> list[str]:
 
 def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> dict:
     """Ask p50/p95/p99, bare search p50/p95/p99 and stage timings, interleaved per round."""
-    from qa.index import analyzer
+    from qa.whoosh_store import analyzer
 
-    ana = analyzer()
+    # refresh_interval=None: the snapshot served at the start is the one every ask reads.
+    snapshot = pipeline.service.snapshot()
+    ana = analyzer(snapshot.rules.lexicon)
     ask_ms, ask_cpu_ms, bare_ms, open_ms = [], [], [], []
     stages: dict[str, list[float]] = {}
     answered = 0
     # Warm-up: first calls fill caches (rules, stems, Whoosh readers).
     for q in questions[:20]:
         pipeline.ask(q)
-    with pipeline.service.searcher() as (searcher, _):
+    with snapshot.store.searcher() as searcher:
         for q in questions[:20]:
             bare_search(searcher, ana, q)
     for number in range(rounds):
@@ -128,7 +135,7 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
             for stage, value in result.timings.items():
                 stages.setdefault(stage, []).append(value)
         started = time.perf_counter()
-        with pipeline.service.searcher() as (searcher, _):
+        with snapshot.store.searcher() as searcher:
             open_ms.append((time.perf_counter() - started) * 1000)
             for q in questions:
                 started = time.perf_counter()
@@ -152,13 +159,13 @@ def measure_latency(pipeline, questions: list[str], rounds: int, label: str) -> 
 # --- index build ----------------------------------------------------------------
 
 
-def corpus_sentences(corpus_dir: Path) -> list[tuple[str, str]]:
-    """Return (id, text) of every sentence of a corpus, split as the pipeline splits."""
+def corpus_sentences(corpus_dir: Path, rules) -> list[tuple[str, str]]:
+    """Return (id, text) of every sentence of a corpus, split as the pipeline splits with these rules."""
     from qa.corpus import read_corpus
-    from qa.text import split_sentences
 
     documents, _ = read_corpus(corpus_dir)
-    return [(f"{d.id}#{s.index}", s.text) for d in documents for s in split_sentences(d.id, d.text)]
+    split = rules.lexicon.splitter.split
+    return [(f"{d.id}#{s.index}", s.text) for d in documents for s in split(d.id, d.text)]
 
 
 def bare_build(sentences: list[tuple[str, str]], index_dir: Path) -> float:
@@ -181,11 +188,8 @@ def build_pipeline(corpus_dir: Path, index_dir: Path, label: str):
     """Build the index the normal way; return (pipeline, seconds, manifest)."""
     from qa.pipeline import Pipeline
 
-    import qa.index
-
-    # One build per scale: rule edits during the run do not trigger rebuilds mid-measurement.
-    qa.index.STALE_CHECK_INTERVAL = float("inf")
-    pipeline = Pipeline(corpus_dir, index_dir)
+    # One build per scale: no background refresh, so rule edits during the run trigger no rebuild.
+    pipeline = Pipeline(corpus_dir, index_dir, refresh_interval=None)
     started = time.perf_counter()
     last = [started]
 
@@ -200,8 +204,8 @@ def build_pipeline(corpus_dir: Path, index_dir: Path, label: str):
     return pipeline, seconds, manifest
 
 
-def compare_build(pipeline_seconds: float, manifest, corpus_dir: Path, bare_dir: Path, label: str) -> dict:
-    sentences = corpus_sentences(corpus_dir)
+def compare_build(pipeline_seconds: float, manifest, rules, corpus_dir: Path, bare_dir: Path, label: str) -> dict:
+    sentences = corpus_sentences(corpus_dir, rules)
     log(f"{label}: bare Whoosh build of {len(sentences)} sentences")
     bare_seconds = bare_build(sentences, bare_dir)
     shutil.rmtree(bare_dir, ignore_errors=True)
@@ -308,7 +312,8 @@ def measure_http(corpus_dir: Path, index_dir: Path, questions: list[str], workdi
     config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir)}
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--preload",
-        "--log-level", "warning", f"app:create_app({config!r})",
+        "--log-level", "warning", "--pid", str(workdir / "gunicorn.pid"),  # not in the project's run/
+        f"app:create_app({config!r})",
     ]
     server_log = open(workdir / "gunicorn.log", "wb")
     server = subprocess.Popen(command, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT)
@@ -367,7 +372,7 @@ import json, sys, time
 t0 = time.perf_counter()
 from qa.pipeline import Pipeline
 t1 = time.perf_counter()
-p = Pipeline(sys.argv[1], sys.argv[2])
+p = Pipeline(sys.argv[1], sys.argv[2], refresh_interval=None)
 t2 = time.perf_counter()
 p.ask(sys.argv[3])
 t3 = time.perf_counter()
@@ -473,7 +478,7 @@ def rows_of(report: dict) -> list[tuple[str, str, str, str]]:
         add("fresh process: import / Pipeline() / 1st ask (ms)",
             f"{m['import_ms']:.0f} / {m['construct_ms']:.0f} / {m['first_ask_ms']:.0f}")
         add("  2nd ask (ms)", f"{m['second_ask_ms']:.1f}")
-        add("first build of the article, in process (s)", f"{report['article']['build']['pipeline_seconds']:.2f}")
+        add("first build of the article, in process (s)", f"{report['article']['build']['first_build_seconds']:.2f}")
         add("first build of the article, python -m qa index (s)", f"{s['cli_first_build_s']:.2f}")
     return rows
 
@@ -522,22 +527,24 @@ def main(argv=None) -> int:
             shutil.copy(path, article_corpus / path.name)
         log("article: first build")
         pipeline, seconds, manifest = build_pipeline(article_corpus, article_index, "article")
-        build = compare_build(seconds, manifest, article_corpus, tmp / "bare", "article")
+        rules = pipeline.service.rules()
+        build = compare_build(seconds, manifest, rules, article_corpus, tmp / "bare", "article")
         # The first build in a process also loads and compiles every rule (about a second, once):
         # on 57 sentences that is nearly all of it. Later builds show the steady rate; a build this
         # small takes milliseconds, so both sides are the median of ARTICLE_REBUILDS builds.
         import qa.index
 
-        sentences = corpus_sentences(article_corpus)
+        sentences = corpus_sentences(article_corpus, rules)
         ours, bare = [], []
         for number in range(ARTICLE_REBUILDS):
-            started = time.perf_counter()
-            qa.index.build(article_corpus, tmp / "article" / f"rebuilt-{number}")
-            ours.append(time.perf_counter() - started)
+            began = time.perf_counter()
+            qa.index.build(article_corpus, tmp / "article" / f"rebuilt-{number}", rules)
+            ours.append(time.perf_counter() - began)
             bare.append(bare_build(sentences, tmp / f"bare-{number}"))
         build = {
             **build,
             "first_build_ratio": build["ratio"],
+            "first_build_seconds": build["pipeline_seconds"],
             "second_build": True,
             "pipeline_seconds": round(statistics.median(ours), 3),
             "pipeline_sps": round(manifest.sentences / statistics.median(ours), 1),
@@ -555,7 +562,7 @@ def main(argv=None) -> int:
         sample = [q.question for q in squad_questions[::step]][: args.questions]
         log(f"squad: building {len(list(squad_corpus.glob('*.txt')))} articles")
         pipeline, seconds, manifest = build_pipeline(squad_corpus, squad_index, "squad")
-        build = compare_build(seconds, manifest, squad_corpus, tmp / "bare", "squad")
+        build = compare_build(seconds, manifest, pipeline.service.rules(), squad_corpus, tmp / "bare", "squad")
         report["squad"] = {"build": build, "latency": measure_latency(pipeline, sample, 1, "squad")}
         del pipeline
 
@@ -566,7 +573,7 @@ def main(argv=None) -> int:
             shutil.rmtree(squad_index, ignore_errors=True)
             log(f"large: building {len(list(large_corpus.glob('*.txt')))} documents (several minutes)")
             pipeline, seconds, manifest = build_pipeline(large_corpus, large_index, "large")
-            build = compare_build(seconds, manifest, large_corpus, tmp / "bare", "large")
+            build = compare_build(seconds, manifest, pipeline.service.rules(), large_corpus, tmp / "bare", "large")
             report["large"] = {"build": build, "latency": measure_latency(pipeline, sample[: args.large_questions], 1, "large")}
             del pipeline
             shutil.rmtree(tmp / "large", ignore_errors=True)

@@ -22,8 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.question import classify  # noqa: E402
+from qa.rules import load_rules  # noqa: E402
 
 TOP_CONFUSIONS = 15
+
+
+RULES = load_rules()
 
 
 def read_labelled(path):
@@ -44,7 +48,7 @@ def evaluate(pairs):
     correct, confusions = Counter(), Counter()
     coarse_right = fine_right = 0
     for label, question in pairs:
-        answer_type, rule, _ = classify(question)
+        answer_type, rule, _ = classify(question, RULES)
         gold[label] += 1
         predicted[answer_type] += 1
         if answer_type.split(":")[0] == label.split(":")[0]:

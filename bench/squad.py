@@ -62,6 +62,7 @@ from bench.squad_corpus import (  # noqa: E402
     sentence_hit,
     write_corpus,
 )
+from qa.calibration import kind_of  # noqa: E402
 from qa.evaluation import best, exact_match, f1  # noqa: E402
 
 QUESTION_WORDS = ("what", "who", "when", "where", "which", "how many", "how much", "why", "how", "other")
@@ -134,6 +135,8 @@ def answer_one(question: SquadQuestion) -> dict:
         "predicted": predicted,
         "abstained": top is None,
         "score": round(top.score, 4) if top else None,
+        "raw": top.scores.get("raw") if top else None,
+        "kind": kind_of(analysis.answer_type, top.scores.get("frame", 0) > 0) if top else None,
         "em": best(exact_match, predicted, golds),
         "f1": best(f1, predicted, golds),
         "sentence": (

@@ -69,6 +69,23 @@ def validate_strict(value) -> bool:
     return value
 
 
+MIN_SCORE_STRING = re.compile(r"[0-9.eE+-]{1,32}")  # min_score as a query parameter: a decimal number
+
+
+def validate_min_score(value) -> float:
+    """Return min_score as a float in [0, 1] (a JSON number, or a decimal string in a query) or raise a 400."""
+    if value is None:
+        return 0.0
+    if isinstance(value, str) and MIN_SCORE_STRING.fullmatch(value):
+        try:
+            value = float(value)
+        except ValueError:
+            pass  # "1e", "--": not a number, refused below
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ApiError(400, "invalid_min_score", "'min_score' must be a number from 0 to 1")
+    return float(value)
+
+
 def validate_doc(value) -> str | None:
     """Return the document filter or raise a 400 if it is not a string."""
     if value is None:
@@ -78,10 +95,10 @@ def validate_doc(value) -> str | None:
     return value
 
 
-def ask(question: str, top_k: int, doc: str | None, strict: bool = False) -> Result:
+def ask(question: str, top_k: int, doc: str | None, strict: bool = False, min_score: float = 0.0) -> Result:
     """Run the pipeline, turning an unknown document into a 404."""
     try:
-        return pipeline().ask(question, top_k=top_k, doc=doc, strict=strict)
+        return pipeline().ask(question, top_k=top_k, doc=doc, strict=strict, min_score=min_score)
     except UnknownDocument:
         raise ApiError(404, "unknown_doc", f"no document with id {doc!r}") from None
 
@@ -110,6 +127,10 @@ def result_json(result: Result) -> dict:
                 "canonical": a.canonical,
                 "scores": a.scores,
                 "sentences": a.sentences,
+                "items": [{"text": a.sentence[s:e], "span": [s, e]} for s, e in a.items] or None,
+                "mention": a.mention,
+                "value": a.value,
+                "value_rule": a.value_rule,
             }
             for a in result.answers
         ],
@@ -125,6 +146,7 @@ def ask_endpoint():
         top_k = validate_top_k(args.get("top_k"))
         doc = validate_doc(args.get("doc"))
         strict = validate_strict(args.get("strict"))
+        min_score = validate_min_score(args.get("min_score"))
     else:
         if not request.is_json:
             raise ApiError(415, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
@@ -140,7 +162,8 @@ def ask_endpoint():
         top_k = validate_top_k(body.get("top_k"))
         doc = validate_doc(body.get("doc"))
         strict = validate_strict(body.get("strict"))
-    return jsonify(result_json(ask(question, top_k, doc, strict)))
+        min_score = validate_min_score(body.get("min_score"))
+    return jsonify(result_json(ask(question, top_k, doc, strict, min_score)))
 
 
 @bp.get("/health")

@@ -42,7 +42,7 @@ MARKER_FIELDS = ("relation", "takes", "confidence")
 FRAME_FIELDS = ("slot", "gap", "confidence")
 WORD_CLASSES = (
     "copulas", "passive_auxiliaries", "subordinators", "relatives", "infinitive_complements",
-    "object_control", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
+    "object_control", "of_verbs", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
     "phrase_stops",
 )
 RELATIONS = frozenset({"reason", "purpose"})
@@ -55,7 +55,7 @@ GAPS = frozenset({"subject", "object", "adjunct", "none"})
 
 TOKEN = re.compile(
     r"[A-Za-z]+(?=n['\u2019]t\b)|n['\u2019]t\b|['\u2019](?:s|re|ve|ll|d|m)\b|[£$€¥]"
-    r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+)*|\S"
+    r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+|\.(?:com|net|org)\b)*|\S"
 )
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATIONS = frozenset({"not", "n't", "never"})
@@ -64,6 +64,7 @@ PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away", "
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "its", "his", "their", "this", "that", "these", "those", "who", "which"})
 TIME_SHAPE = re.compile(r"(?<![\d.,£$€¥])(?:1[0-9]{3}|20[0-9]{2}|\d{1,2}(?:st|nd|rd|th))(?![\d.,%])\b")  # years, ordinals
+POSTMODIFIERS = frozenset({"worth", "each", "apiece"})  # words that open a phrase saying more of the noun before
 MAX_REASON_TOKENS = 40  # a reason or purpose runs to punctuation, but never further than this
 
 
@@ -286,6 +287,8 @@ def lemma(word: str, grammar: Grammar, tag: str = "") -> str:
     elif (w.endswith("ed") and len(w) > 3) or (w.endswith("ing") and len(w) > 4):
         stem = w[:-2] if w.endswith("ed") else w[:-3]
         candidates = [stem, stem + "e"]
+        if re.search(r"(?:^|[^aeiou])[aeiou][^aeiouwxy]$", stem):
+            candidates.reverse()  # "hoped": one consonant after one vowel keeps an e ("hope"); "hopped" doubles it
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
             # "stopped" -> "stop" before "stopp"; "called" keeps its double l, "cancelled" loses it
             candidates.insert(0 if stem[-1] not in "ls" else 2, stem[:-1])
@@ -468,7 +471,9 @@ def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
         if grp.kind == "VP":
             for k in range(grp.i + 1, grp.j):
                 prev = tokens[k - 1]
-                if tokens[k].tag in ("VBD", "VBZ", "VBP", "MD") and prev.tag.startswith("VB") and lemma(prev.lower, grammar) not in auxiliaries:
+                # "said | shedding jobs makes sense": an -ing form after a finite full verb opens a clause of its own
+                gerund = tokens[k].tag == "VBG" and prev.tag in ("VBD", "VBZ", "VBP")
+                if (tokens[k].tag in ("VBD", "VBZ", "VBP", "MD") or gerund) and prev.tag.startswith("VB") and lemma(prev.lower, grammar) not in auxiliaries:
                     split.append(_Group("VP", at, k))
                     at = k
         split.append(_Group(grp.kind, at, grp.j))
@@ -492,7 +497,34 @@ def group_tokens(tokens: list[_Token], grammar: Grammar) -> list[_Group]:
             merged[-1] = _Group("NP", merged[-1].i, g.j)
         else:
             merged.append(g)
-    return merged
+    return _quoted_phrases(merged, tokens)
+
+
+MAX_QUOTED_TOKENS = 12  # a quoted phrase this short after a verb or preposition is one noun phrase
+
+
+def _quoted_phrases(groups: list[_Group], tokens: list[_Token]) -> list[_Group]:
+    """Make a short quoted phrase with no finite verb one noun phrase, without its quotation marks.
+
+    'accused critics of "woolly thinking and false fears"': the quote is the object of "of".
+    A quoted clause ('said "we will go"') keeps its own structure.
+    """
+    out: list[_Group] = []
+    k = 0
+    while k < len(groups):
+        g = groups[k]
+        close = next((m for m in range(k + 1, len(groups)) if groups[m].kind == '"'), None) if g.kind == '"' else None
+        if close is not None and out and out[-1].kind in ("PP", "VP") and close > k + 1:
+            inner = tokens[groups[k + 1].i : groups[close - 1].j]
+            plain = all(grp.kind not in (".", ":", ",", "(", ")", "REL", "SUB") for grp in groups[k + 1 : close])
+            finite = any(t.tag in ("VBD", "VBZ", "VBP", "MD") or t.tag == "PRP" for t in inner)
+            if plain and not finite and len(inner) <= MAX_QUOTED_TOKENS:
+                out.append(_Group("NP", groups[k + 1].i, groups[close - 1].j))
+                k = close + 1
+                continue
+        out.append(g)
+        k += 1
+    return out
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -547,11 +579,11 @@ class _Builder:
     def kind(self, g: int) -> str:
         return self.gr[g].kind if 0 <= g < len(self.gr) else ""
 
-    def np_end(self, g: int) -> int:
-        """Return the group after the noun phrase starting at g, over 'of' complements and 'X and Y'."""
+    def np_end(self, g: int, of: bool = True) -> int:
+        """Return the group after the noun phrase starting at g, over 'of' complements (unless not of) and 'X and Y'."""
         end = g + 1
         while True:
-            if self.kind(end) == "PP" and self.words(end) == ["of"] and self.kind(end + 1) == "NP":
+            if of and self.kind(end) == "PP" and self.words(end) == ["of"] and self.kind(end + 1) == "NP":
                 end += 2
             elif self.kind(end) == "(" and self.kind(end + 1) == "NP" and self.kind(end + 2) == ")":
                 end += 3
@@ -783,7 +815,8 @@ class _Builder:
             if kind == "NP" and direct:
                 if self.opens_clause(g) and not (copular and False):
                     break
-                end = self.np_end(g)
+                # "accused the critics | of scaremongering": the verb, not the noun, takes the "of".
+                end = self.np_end(g, of=vg.lemma not in self.g.words["of_verbs"])
                 p = self.gphrase(g, end)
                 if p and end - g == 1 and self.gr[g].j - self.gr[g].i <= 3 and self.adjunct_kind("on", p) == "time":
                     clause["adjuncts"].append(Adjunct("", p, "time"))  # "last year", "this month"
@@ -791,6 +824,10 @@ class _Builder:
                     continue
                 if copular and clause["complement"] is None:
                     clause["complement"] = p
+                elif clause["objects"] and p and self.words(g)[0] in POSTMODIFIERS:
+                    # "a deal | worth 1bn euros": the second phrase says more of the first, it is no second object
+                    first = clause["objects"][-1]
+                    clause["objects"][-1] = Phrase(first.start, p.end, self.s[first.start : p.end], first.head)
                 elif len(clause["objects"]) < 2 and p:
                     clause["objects"].append(p)
                 g = end
@@ -1014,9 +1051,11 @@ class _Builder:
             first, second = self.gphrase(self.np_start(g), g + 1), self.gphrase(g + 2, end)
             if not first or not second:
                 continue
-            if self.is_name(g) and not self.is_name(g + 2):
+            # "The mayor of Elmford, Tom Reyes,": a description holding a name is no name.
+            first_is_name = self.is_name(g) and self.np_start(g) == g
+            if first_is_name and not self.is_name(g + 2):
                 self.appositions.append(Apposition(first, second, "comma-apposition"))
-            elif self.is_name(g + 2) and not self.is_name(g):
+            elif self.is_name(g + 2) and not first_is_name:
                 self.appositions.append(Apposition(second, first, "comma-apposition-reversed"))
         # "As chief operating officer, X will run the firm"
         if self.kind(0) in ("SUB", "PP") and self.words(0) == ["as"]:
@@ -1107,8 +1146,14 @@ class _Builder:
             whole = self.gphrase(g, end)
             if subject is None and not objects and agent is None and not adjuncts:
                 continue
+            # "part of the modernisation of the fleet to cope with demand": a purpose right after the
+            # event noun is the event's purpose as much as its host clause's.
+            purposes = []
+            if self.kind(end) == "TO" and end + 1 < len(self.gr):
+                at = self.t[self.gr[end + 1].i].start
+                purposes = [m for c in self.clauses for m in c["purposes"] if m.phrase.start == at]
             self.clauses.append({"kind": "nominal", "lemmas": verbs, "verb": None, "subject": subject, "objects": objects,
-                                 "agent": agent, "complement": None, "adjuncts": adjuncts, "reasons": [], "purposes": [],
+                                 "agent": agent, "complement": None, "adjuncts": adjuncts, "reasons": [], "purposes": purposes,
                                  "rule": "nominalization", "start": whole.start, "end": whole.end})
 
     def roles(self) -> None:

@@ -28,7 +28,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_ask(args, pipeline: Pipeline) -> int:
     try:
-        result = pipeline.ask(args.question, top_k=args.top_k, doc=args.doc, strict=args.strict)
+        result = pipeline.ask(args.question, top_k=args.top_k, doc=args.doc, strict=args.strict, min_score=args.min_score)
     except UnknownDocument:
         print(f"error: no document with id {args.doc!r}", file=sys.stderr)
         return 2
@@ -132,6 +132,7 @@ def main(argv=None) -> int:
     ask.add_argument("--top-k", type=int, default=3, choices=range(1, 11), metavar="N", help="answers to show (1-10)")
     ask.add_argument("--doc", help="only this document")
     ask.add_argument("--strict", action="store_true", help="only answer from a sentence holding every keyword of the question")
+    ask.add_argument("--min-score", type=float, default=0.0, metavar="P", help="only answers scored at least P (0-1: how often answers so scored are right)")
     index = sub.add_parser("index", help="build the index if missing or stale")
     index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
     index.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qa.discourse import analyse_document
 from qa.names import find_names, surname
-from qa.records import Entity
+from qa.records import Entity, Reference
 from qa.rules import Rules
-from qa.text import Sentence
+from qa.store import Annotated, DocumentFacts
 
 
 def find_patterns(text: str, rules: Rules) -> list[Entity]:
@@ -89,7 +90,23 @@ def annotate_document(sentences: list[str], rules: Rules) -> list[list[Entity]]:
     return resolve_people(sentences, [annotate_sentence(text, rules) for text in sentences], rules)
 
 
-def split_and_annotate(document, rules: Rules) -> tuple[list[Sentence], list[list[Entity]]]:
-    """Split a corpus document into sentences and annotate them."""
+def split_and_annotate(document, rules: Rules) -> Annotated:
+    """Split a corpus document into sentences, annotate them, and read its discourse (references, dateline)."""
     sentences = rules.lexicon.splitter.split(document.id, document.text)
-    return sentences, annotate_document([s.text for s in sentences], rules)
+    entities = annotate_document([s.text for s in sentences], rules)
+    found = analyse_document(document.text, sentences, entities, rules.discourse)
+    references = [
+        [Reference(k.start, k.end, k.text, k.antecedent, k.label, f"{k.sieve}:{k.rule}") for k in links]
+        for links in found.links
+    ]
+    references += [[] for _ in range(len(sentences) - len(references))]
+    refers = [" ".join(names) for names in found.expanded] + [""] * (len(sentences) - len(found.expanded))
+    dateline = found.dateline
+    facts = DocumentFacts(
+        headline=found.headline.text if found.headline else None,
+        place=dateline.place if dateline else None,
+        country=dateline.country if dateline else None,
+        date=dateline.date if dateline else None,
+        reporters=tuple(name for credit in found.credits for name in credit.reporters),
+    )
+    return Annotated(sentences, entities, references, refers, facts)

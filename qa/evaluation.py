@@ -63,6 +63,19 @@ class Outcome:
     sentence_hit: float | None
     rule: str
     sentence: str
+    value_right: float | None = None  # the top answer's value is the gold one (when the suite gives one)
+
+
+VALUE_KEYS = ("kind", "amount", "currency", "unit", "iso")  # what makes a value; hedges and bounds aside
+
+
+def same_value(found: dict | None, gold: dict) -> bool:
+    """Tell whether a value is the gold one in kind, amount, currency, unit and date (hedges aside).
+
+    >>> same_value({"kind": "number", "amount": 200000, "approximate": True}, {"kind": "number", "amount": 200000})
+    True
+    """
+    return found is not None and all(found.get(key) == gold.get(key) for key in VALUE_KEYS)
 
 
 def read_suite(path: Path) -> list[dict]:
@@ -92,10 +105,11 @@ def evaluate(pipeline, items: list[dict]) -> list[Outcome]:
         sentence_hit = None
         if gold:
             sentence_hit = float(bool(top) and item.get("sentence", "") in top.sentence)
+        value_right = float(same_value(top.value if top else None, item["value"])) if "value" in item else None
         outcomes.append(
             Outcome(
                 item["question"], item.get("type") or result.question.answer_type, gold, predicted,
-                em, score, sentence_hit, f"{result.question.rule} / {top.rule if top else '-'}", top.sentence if top else "",
+                em, score, sentence_hit, f"{result.question.rule} / {top.rule if top else '-'}", top.sentence if top else "", value_right,
             )
         )
     return outcomes
@@ -115,9 +129,13 @@ def summarize(outcomes: list[Outcome]) -> dict:
     by_type = collections.defaultdict(list)
     for o in outcomes:
         by_type[o.type].append(o)
+    yesno = [o for o in outcomes if o.type == "YESNO" and o.gold]
+    valued = [o.value_right for o in outcomes if o.value_right is not None]
     return {
         "overall": stats(outcomes) if outcomes else {"n": 0, "em": 0, "f1": 0, "sentence": None},
         "types": {t: stats(g) for t, g in sorted(by_type.items())},
+        "yesno": {"n": len(yesno), "accuracy": round(sum(o.em for o in yesno) / len(yesno), 4) if yesno else None},
+        "values": {"n": len(valued), "accuracy": round(sum(valued) / len(valued), 4) if valued else None},
         "failures": [o.__dict__ for o in outcomes if o.em < 1.0],
     }
 
@@ -129,6 +147,10 @@ def format_table(summary: dict) -> str:
     for name, s in rows:
         sent = f"{s['sentence']:.3f}" if s["sentence"] is not None else "-"
         lines.append(f"{name:<16}{s['n']:>5}{s['em']:>8.3f}{s['f1']:>8.3f}{sent:>8}")
+    for name, what in (("yesno", "yes/no answered right"), ("values", "values right")):
+        part = summary.get(name, {})
+        if part.get("n"):
+            lines.append(f"{what}: {part['accuracy']:.3f} of {part['n']}")
     if summary["failures"]:
         lines.append("")
         lines.append(f"failures ({len(summary['failures'])}):")

@@ -8,21 +8,24 @@ the entities found at index time, and what is found at question time
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
 from qa.frames import fill
-from qa.labels import DESCRIPTION, GROUP, NP, PLACES, QUANTITIES, REASON, SITE
+from qa.labels import DESCRIPTION, GROUP, NAME_LABELS, NP, PLACES, QUANTITIES, REASON, SITE, YESNO
 from qa.lexicon import Lexicon
 from qa.names import surname
-from qa.question import Analysis
+from qa.question import DEICTIC, Analysis
 from qa.records import Candidate, Hit
 from qa.rules import Rules
 from qa.tagging import chunk
 from qa.text import stem
+from qa.yesno import verdicts
 
 NP_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our)\s", re.I)
-CHUNK_CACHE = 4096  # sentences whose noun phrases are remembered: chunking is most of extraction's time
+CHUNK_CACHE = 4096
+WORD_TAIL = re.compile(r"(?:[.\-/][A-Za-z0-9]+)+")  # the rest of a word the tokenizer cut at a period or hyphen  # sentences whose noun phrases are remembered: chunking is most of extraction's time
 
 # How likely a span found at question time answers, by the rule that found it. Entities
 # carry their own rule's confidence (rules/entities.toml, qa/names.py).
@@ -38,6 +41,8 @@ CONFIDENCE = {
     "noun-phrase-subject": 1.0,  # right before the question's verb, for "what makes up"
     "noun-phrase-object": 0.9,  # right after the question's verb
     "site-after-preposition": 0.7,  # "held at [Harbour Hall]"
+    "quoted-name": 1.0,  # "dubbed ['le cost killer']" for "what was he nicknamed"
+    "noun-phrase-focus-name": 1.0,  # "[ABN Amro], the country's largest bank," for "which bank"
 }
 CHUNK_BASE = 0.5  # a bare noun phrase: as likely as not
 CHUNK_ONE_WORD = 0.1  # "[trade]" says less than "[the river ferry]"
@@ -63,9 +68,11 @@ LOCATIVE_REACH = 20  # characters before a place where its preposition is
 OBJECT_REACH = 30  # characters between the question's verb and its object
 GOVERNED_REACH = 12  # characters before a phrase where a preposition governs it
 NAMED_REACH = 30  # characters before a phrase where "called" or "known as" is
+OTHER_TIME = 0.7  # type and confidence factor of a candidate from a sentence dated by another time than the question's
 FRAME_TYPE = 0.7  # type fit of a slot's filler of no expected label: the frame says it is the answer's place
 # The label of a slot's filler when no entity of an expected label fills it.
-SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON}
+SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON, "place": SITE}
+FRAME_ENTITY_SHARE = 0.6  # an entity of a weakly expected label answers for its filler only when it is most of it
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower().replace("\u2019s", "")) if len(w) > 1}
@@ -144,7 +151,7 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
     """Return the character spans of the noun-phrase chunks of a sentence (Pattern's chunker)."""
     spans, position, current, adjective = [], 0, None, None
     for sentence in chunk(text):
-        for word, tag, label, _ in sentence:
+        for word, tag, label, _ in _noun_gerunds(sentence):
             start = text.find(word, position)
             if start < 0:
                 continue
@@ -167,7 +174,25 @@ def noun_phrases(text: str) -> tuple[tuple[int, int], ...]:
                 adjective = None
     if current:
         spans.append(current)
-    return tuple((s, e) for s, e in spans)
+    # The tokenizer cuts "dot.com", "e-mail" and "U.S.-based" where no space is: a phrase keeps them whole.
+    return tuple((s, tail.end() if (tail := WORD_TAIL.match(text, e)) else e) for s, e in spans)
+
+
+def _noun_gerunds(sentence: list) -> list:
+    """Return the chunked tokens with a gerund closing a compound noun put in its phrase.
+
+    "tag developments and [video conferencing]": a gerund right after a singular noun and
+    before the end of the phrase (punctuation, "and", the end) names an activity.
+    """
+    tokens = [list(t) for t in sentence]
+    for k in range(1, len(tokens)):
+        word, tag, label = tokens[k][0], tokens[k][1], tokens[k][2]
+        before = tokens[k - 1]
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        closes = after is None or after[1] in (",", ".", ":", ";", ")", "CC") or after[0] in (",", ".", ";", ":", ")")
+        if tag == "VBG" and before[1] == "NN" and before[2].endswith("NP") and closes and word.islower():
+            tokens[k][2] = "I-NP"
+    return tokens
 
 
 def names_group(phrase: str, lex: Lexicon) -> bool:
@@ -277,11 +302,49 @@ def of_complement(hit: Hit, end: int, spans: tuple[tuple[int, int], ...], asked:
 
 
 NAMED_BEFORE = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\s+[\u201c\"']?$")
+# "dubbed 'le cost killer'", "known then as the "Eton of the valleys"": the name a naming verb gives, in quotes.
+QUOTED_NAME = re.compile(
+    r"\b(?:called|known|referred\s+to|named|termed|dubbed|nicknamed|labelled|labeled|branded)(?:\s+\w+)?(?:\s+as)?\s+(?:the\s+)?"
+    r"(?:'(?P<single>[^'\n]{2,60})'|[\u201c\"](?P<double>[^\u201c\u201d\"\n]{2,60})[\u201d\"]|\u2018(?P<curly>[^\u2019\n]{2,60})\u2019)",
+    re.IGNORECASE,
+)
 
 
 def named_here(hit: Hit, start: int, analysis: Analysis) -> bool:
     """Tell whether a naming question's answer may be this phrase: the sentence names something with it."""
     return analysis.naming and bool(NAMED_BEFORE.search(hit.text[max(0, start - NAMED_REACH) : start]))
+
+
+def named_descriptions(candidates: list[Candidate], rules: Rules) -> list[Candidate]:
+    """Return the names set beside a description the question's noun heads ("ABN Amro, [the country's largest bank],").
+
+    "Which bank" asks for the bank's name: a description of it in apposition
+    to a name answers with the name.
+    """
+    found = []
+    for candidate in candidates:
+        if candidate.rule != "noun-phrase-focus":
+            continue
+        for apposition in rules.parse(candidate.hit.text).appositions:
+            description, name = apposition.description, apposition.head
+            if description.start <= candidate.start and candidate.end <= description.end and name.text[:1].isupper():
+                found.append(
+                    dataclasses.replace(candidate, text=name.text, start=name.start, end=name.end, rule="noun-phrase-focus-name",
+                                        confidence=CONFIDENCE["noun-phrase-focus-name"])
+                )
+    return found
+
+
+def quoted_names(hit: Hit, analysis: Analysis) -> list[Candidate]:
+    """Return the quoted names a naming verb gives ("dubbed 'le cost killer'"), for "what was X called/nicknamed"."""
+    if not analysis.naming:
+        return []
+    found = []
+    for match in QUOTED_NAME.finditer(hit.text):
+        group = next(g for g in ("single", "double", "curly") if match.group(g) is not None)
+        start, end = match.span(group)
+        found.append(_candidate(hit, start, end, NP, "quoted-name", max(analysis.labels.get(NP, 0.0), FOCUS_TYPE)))
+    return found
 
 
 def chunk_confidence(words: list[str], start: int) -> float:
@@ -357,7 +420,12 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
             words = hit.text[start:end].split()
         role = _role_in_clause(analysis, hit, start, end, asked, lex)
         np_type = labels[NP]
+        # A why-question's answer is a clause: its verb's subject or object is what it names, not why.
+        role_type = np_type if REASON in labels else max(np_type, ROLE_TYPE)
         if kind:
+            # "Elland Road stadium and [Thorp Arch] training ground": the modifiers of the noun's own conjunct.
+            conjunction = list(re.finditer(r"\s+(?:and|or|&)\s+", hit.text[start:end]))
+            start = start + conjunction[-1].end() if conjunction else start
             found.append(_candidate(hit, start, end, NP, "noun-phrase-kind", np_type))
         elif headed:
             found.append(_candidate(hit, start, end, NP, "noun-phrase-question-head", np_type))
@@ -366,15 +434,24 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
         elif focus and (stems_in[-1] in focus or conjunct):
             found.append(_candidate(hit, start, end, NP, "noun-phrase-focus", max(np_type, FOCUS_TYPE)))
         elif role == "subject":
-            found.append(_candidate(hit, start, end, NP, "noun-phrase-subject", max(np_type, ROLE_TYPE)))
+            found.append(_candidate(hit, start, end, NP, "noun-phrase-subject", role_type))
         elif role == "object" and not analysis.subject_of:
-            found.append(_candidate(hit, start, end, NP, "noun-phrase-object", max(np_type, ROLE_TYPE)))
+            found.append(_candidate(hit, start, end, NP, "noun-phrase-object", role_type))
         elif in_slot(hit, start, end, slot):
             rule = "noun-phrase-before-verb" if slot[1] == "before" else "noun-phrase-after-verb"
             found.append(_candidate(hit, start, end, NP, rule, np_type, chunk_confidence(words, start) + SLOT_BONUS))
         else:
             found.append(_candidate(hit, start, end, NP, "noun-phrase-chunk", np_type, chunk_confidence(words, start)))
     return found
+
+
+def _outside(candidate: Candidate, within: frozenset[str], lex: Lexicon) -> bool:
+    """Tell whether the gazetteer puts a place in another country than those given (unknown places are not)."""
+    place = lex.gazetteer.get((candidate.canonical or candidate.text).lower())
+    if place is None:
+        return False
+    country = place.name if place.kind == "COUNTRY" else place.country
+    return country is not None and country not in within
 
 
 def _after_locative(text: str, start: int, lex: Lexicon) -> bool:
@@ -446,6 +523,19 @@ def role_fit(hit: Hit, entity, analysis: Analysis, lex: Lexicon, title_stems) ->
     return fit
 
 
+def _other_time(hit: Hit, clause, analysis: Analysis) -> bool:
+    """Tell whether a clause (or a whole sentence) is dated, and by no time the question names (no word in common)."""
+    start, end = (clause.start, clause.end) if clause is not hit else (0, len(hit.text))
+    dates = [e for e in hit.entities if e.label == "DATE" and start <= e.start and e.end <= end]
+    if not dates:
+        return False
+    said = [(frozenset(stem(w) for w in words if w in DEICTIC), frozenset(stem(w) for w in words if w not in DEICTIC))
+            for words in (re.findall(r"\w+", e.text.lower()) for e in dates)]
+    return not any(
+        (not asked[0] or not told[0] or asked[0] & told[0]) and asked[1] & told[1] for asked in analysis.dates for told in said
+    )
+
+
 def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candidate]:
     """Return the spans that fill the slot of the question's frame in a clause of the sentence.
 
@@ -462,13 +552,26 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     for filler in fill(frame, rules.parse(hit.text), rules.lexicon.same_predicate):
         if filler.negated != analysis.negative:
             continue
+        if analysis.dates and filler.clause is not None and _other_time(hit, filler.clause, analysis):
+            continue  # "give $5m this year" does not answer "what did they give last year"
         rule = f"frame:{filler.rule}"
+        reference = next((r for r in hit.references if r.start <= filler.start and filler.end <= r.end), None)
+        if reference is not None and labels.get(reference.label):
+            # "[He] resigned": the answer is who "he" is; the span stays where the sentence says it.
+            found.append(
+                Candidate(reference.antecedent, reference.start, reference.end, reference.label, f"{rule}+{reference.rule}",
+                          filler.confidence, labels[reference.label], hit, None, filler.confidence, mention=reference.text)
+            )
+            continue
+        label = SLOT_LABELS.get(filler.role, NP)
         inside = [e for e in hit.entities if filler.start <= e.start and e.end <= filler.end and labels.get(e.label)]
         if inside:
             e = max(inside, key=lambda e: (labels[e.label], e.end - e.start, -e.start))
-            found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
-            continue
-        label = SLOT_LABELS.get(filler.role, NP)
+            # "an old [Guinness] brewery": a name inside the place is not the place.
+            weak = labels[e.label] < labels.get(label, 0.0) and e.end - e.start < FRAME_ENTITY_SHARE * (filler.end - filler.start)
+            if not weak:
+                found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
+                continue
         if label not in labels:
             continue  # "which country": a filler naming none is the slot of another reading
         type_match = max(labels[label], FRAME_TYPE)
@@ -476,8 +579,107 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
     return found
 
 
+def yesno_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candidate]:
+    """Return "yes" or "no" for each clause of the sentence that states or denies what the question asks.
+
+    The span is the supporting clause's: the one answer whose text is not its span's.
+    """
+    found = []
+    for verdict in verdicts(analysis.yesno, rules.parse(hit.text), rules.grammar, rules.lexicon, hit.entities):
+        found.append(
+            Candidate(verdict.answer, verdict.start, verdict.end, YESNO, verdict.rule, verdict.confidence, 1.0, hit, None, verdict.confidence)
+        )
+    return found
+
+
+# Between the conjuncts of a list: "A, B and C", "A and B", "A or B", "A & B".
+LIST_SEPARATOR = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+")
+LIST_LAST = re.compile(r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+LIST_LABELS = NAME_LABELS | {NP, SITE}  # what a list can be made of: names and noun phrases, not amounts
+NOT_ALL_ASKED = 0.5  # confidence factor of one thing where the question asks for several ("which *two* countries")
+COUNT_MATCH = 0.5  # frame credit of a list with exactly as many items as the question asks for: it fits the question's shape
+
+
+# Labels that may share a list: "Kenya and Lagos" are places, "Jane Doe and the Red Cross" are not one kind.
+LIST_FAMILIES = (PLACES | {"SITE"}, frozenset({"PERSON"}), frozenset({"ORG", "GROUP", "NORP", "PROPER"}))
+
+
+def _split_conjuncts(text: str, spans) -> list[tuple[int, int]]:
+    """Return noun-phrase spans with "A and B" chunks cut into their conjuncts (the chunker keeps them whole)."""
+    found = []
+    for start, end in spans:
+        at = start
+        for cut in re.finditer(r"\s+(?:and|or|&)\s+", text[start:end]):
+            found.append((at, start + cut.start()))
+            at = start + cut.end()
+        found.append((at, end))
+    return found
+
+
+def _conjuncts(hit: Hit, label: str) -> list[tuple[int, int]]:
+    """Return the spans that may be conjuncts of a list of this label: entities of its family, or noun phrases."""
+    family = next((f for f in LIST_FAMILIES if label in f), frozenset({label}))
+    if label in NAME_LABELS:
+        return sorted((e.start, e.end) for e in hit.entities if e.label in family)
+    # The chunker keeps "timber and wool" together: its conjuncts are the list's.
+    return sorted(_split_conjuncts(hit.text, noun_phrases(hit.text)))
+
+
+def coordination(hit: Hit, start: int, end: int, label: str) -> tuple[tuple[int, int], ...]:
+    """Return the conjuncts of the list a span belongs to ("Kazakhstan, [Kyrgyzstan] and Uzbekistan"), or ().
+
+    A list is two or more spans of the same kind with commas, "and" or "or"
+    between them, the last separator holding "and" or "or": commas alone
+    make appositions ("Jo Park, a farmer,"), not lists.
+    """
+    if label not in LIST_LABELS:
+        return ()
+    spans = _conjuncts(hit, label)
+    by_start = {s: e for s, e in spans}
+    by_end = {e: s for s, e in spans}
+    items = [(start, end)]
+    closed = False
+    while not closed:
+        separator = LIST_SEPARATOR.match(hit.text, items[-1][1])
+        following = separator and by_start.get(separator.end())
+        if not following:
+            break
+        items.append((separator.end(), following))
+        closed = bool(re.search(r"\b(?:and|or)\b|&", separator.group()))
+    while True:
+        before = LIST_LAST.search(hit.text, 0, items[0][0])
+        if before is None:
+            break
+        previous = by_end.get(before.start())
+        if previous is None:
+            break
+        if re.search(r"\b(?:and|or)\b|&", before.group()) and len(items) > 1 and closed:
+            break  # "A and B, C and D": two lists
+        closed = closed or bool(re.search(r"\b(?:and|or)\b|&", before.group()))
+        items.insert(0, (previous, items[0][0] - len(before.group())))
+    return tuple(items) if len(items) > 1 and closed else ()
+
+
+def as_list(candidate: Candidate, analysis: Analysis) -> Candidate:
+    """Return the candidate widened to the list it belongs to, when the question may take several things.
+
+    A number in the question must match the number of conjuncts.
+    """
+    items = coordination(candidate.hit, candidate.start, candidate.end, candidate.label)
+    if not items or (analysis.count is not None and analysis.count != len(items)):
+        if analysis.count is not None and analysis.count > 1:
+            return dataclasses.replace(candidate, confidence=candidate.confidence * NOT_ALL_ASKED, frame=candidate.frame * NOT_ALL_ASKED)
+        return candidate
+    start, end = items[0][0], items[-1][1]
+    text = candidate.hit.text[start:end]
+    frame = max(candidate.frame, COUNT_MATCH) if analysis.count == len(items) else candidate.frame
+    return dataclasses.replace(candidate, text=text, start=start, end=end, rule=f"{candidate.rule}+list", canonical=None, items=items, frame=frame)
+
+
 def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate]:
     """Return every candidate answer in the hits whose label fits the expected type."""
+    if analysis.yesno is not None:
+        return [c for hit in hits for c in yesno_candidates(hit, analysis, rules)]
     lex = rules.lexicon
     labels = analysis.labels
     title_stems = _title_stems(analysis, lex)
@@ -493,7 +695,9 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
                 confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
             if e.label in PLACES and analysis.coarse_type == "LOC" and not _after_locative(hit.text, e.start, lex):
                 weight *= NOT_LOCATIVE  # "based in [Paris]" answers where; "an expert on [Africa]" less so
-            if analysis.holder and e.label in ("PERSON", "PROPER"):
+            if analysis.holder and e.label not in ("PERSON", "PROPER"):
+                continue  # "who is the chief executive": a person holds a title, not a firm or a group
+            if analysis.holder:
                 said = {stem(w) for w in _said_about(hit, e, lex)}
                 if not all(variants & said for variants in title_stems):
                     continue  # "who is the prime minister": never someone the document never calls one
@@ -511,5 +715,19 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             candidates.extend(sites(hit, lex, labels[SITE]))
         if NP in labels or GROUP in labels:
             candidates.extend(phrases(hit, analysis, lex))
+        candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
+    candidates += named_descriptions(candidates, rules)
+    if analysis.within:
+        # "where in Chile": another country, or a city of one, is not in it.
+        candidates = [c for c in candidates if not (c.label in PLACES or c.label == SITE) or not _outside(c, analysis.within, lex)]
+    if analysis.many:
+        candidates = [as_list(c, analysis) for c in candidates]
+    if analysis.dates:
+        # A sentence dated by no time the question names ("this year" for "last year") is about another time.
+        dated = {id(hit) for hit in hits if _other_time(hit, hit, analysis)}
+        candidates = [
+            dataclasses.replace(c, confidence=c.confidence * OTHER_TIME, type_match=c.type_match * OTHER_TIME) if id(c.hit) in dated else c
+            for c in candidates
+        ]
     return candidates

@@ -118,7 +118,7 @@ def _clean(question: str) -> str:
     return re.sub(r"\s+", " ", q)
 
 
-def _declarative(aux: str, body: str, grammar: Grammar) -> str:
+def declarative(aux: str, body: str, grammar: Grammar) -> str:
     """Return the body with its auxiliary put back after the subject ("the plan" + "was" + "dropped")."""
     if not aux:
         return body
@@ -140,7 +140,7 @@ def _declarative(aux: str, body: str, grammar: Grammar) -> str:
     return f"{body[:cut]} {aux}{body[cut:]}"
 
 
-def _roles(clause: Clause) -> dict[str, Phrase]:
+def roles_of(clause: Clause) -> dict[str, Phrase]:
     """Return the clause's participants by semantic role (the voice undone)."""
     roles: dict[str, Phrase] = {}
     objects = list(clause.objects)
@@ -227,7 +227,7 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
         last = body.rsplit(" ", 1)
         if gap == "object" and len(last) == 2 and re.fullmatch(r"to|for|from|with|at|in|on|about|into|against|of|by", last[1], re.IGNORECASE):
             stranded, body = last[1].lower(), last[0]
-        decl = _declarative(aux, body, grammar)
+        decl = declarative(aux, body, grammar)
     stranded = stranded or (prep.lower() if prep else None)
     if gap == "object" and aux and _starts_with_verb(body, grammar):
         return None  # "who will run the firm": the wh-word is the subject
@@ -244,7 +244,7 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
             decl = PLACEHOLDER  # the subject is the wh-phrase itself
     if clause is None:
         return None
-    roles = _roles(clause)
+    roles = roles_of(clause)
     if gap == "subject":
         gap_role = next((r for r, ph in roles.items() if _is_placeholder(ph) or (decl == PLACEHOLDER and ph is clause.subject)), "agent")
         if clause.verb.lemma in grammar.words["copulas"] and clause.voice == "active":
@@ -280,9 +280,15 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
                  tuple(grammar.role_verbs.get(lemma_, ())), rule.name, conf, grammar)
 
 
+# "What is the name of the training ground": no clause states it; the name stands beside its noun.
+NAME_OF = re.compile(r"^what\s+(?:is|was|are|were)\s+the\s+names?\s+of\b", re.IGNORECASE)
+
+
 def question_frame(question: str, grammar: Grammar) -> Frame | None:
     """Return the question as a declarative frame with its wh-slot, or None if no rule reads it."""
     q = _clean(question)
+    if NAME_OF.match(q):
+        return None
     for rule in grammar.frames:
         m = rule.regex.match(q)
         if m:
@@ -502,7 +508,7 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
         match = _predicate(frame, clause, same_predicate)
         if not match:
             continue
-        roles = _roles(clause)
+        roles = roles_of(clause)
         agree = _agreement(frame, clause, roles, sentence_stems, g)
         if agree <= 0:
             continue

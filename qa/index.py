@@ -39,14 +39,14 @@ from pathlib import Path
 from qa.corpus import DigestCache, Document, DocumentError, Skipped, fingerprint, read_corpus, read_document
 from qa.entities import split_and_annotate
 from qa.rules import Rules
-from qa.store import DocumentInfo
+from qa.store import Annotated, DocumentInfo
 from qa.whoosh_store import WhooshStore
 from qa.workers import annotated_documents
 
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"
@@ -55,7 +55,8 @@ WRITE_LOCK = ".write.lock"
 # The code that decides what goes into the index: a change to it makes the index stale.
 CODE_FILES = (
     "index.py", "entities.py", "prefilter.py", "names.py", "roles.py", "text.py", "gazetteer.py",
-    "lexicon.py", "rulefiles.py", "rules.py", "records.py", "whoosh_store.py", "tagging.py", "corpus.py",
+    "lexicon.py", "rulefiles.py", "rules.py", "records.py", "whoosh_store.py", "tagging.py", "discourse.py", "store.py",
+    "corpus.py",
 )  # fmt: skip
 KEEP_BUILDS = 2  # the current build and the one before it, which a request under way may still read
 STALE_TMP_SECONDS = 60  # a .tmp-* build directory older than this was left by a killed build
@@ -114,8 +115,7 @@ class Prepared:
 
     document: Document
     rules: str
-    sentences: list
-    entities: list
+    annotated: Annotated
 
 
 @functools.cache  # the code of this process does not change while it runs
@@ -223,7 +223,7 @@ def prepare(corpus_dir: Path, doc_ids, rules: Rules) -> dict[str, Prepared]:
             document = read_document(Path(corpus_dir) / f"{doc_id}.txt")
         except DocumentError:
             continue
-        prepared[doc_id] = Prepared(document, rules.digest, *split_and_annotate(document, rules))
+        prepared[doc_id] = Prepared(document, rules.digest, split_and_annotate(document, rules))
     return prepared
 
 
@@ -269,17 +269,17 @@ def reconcile(
                 gone.append(doc_id)  # its indexed version is no longer the file's
     annotate = functools.partial(split_and_annotate, rules=rules)
     with annotated_documents(documents, annotate) as annotated, store.writer() as writer:
-        results = [(p.document, p.sentences, p.entities) for p in ready]
-        for document, sentences, entities in [*results, *annotated]:
+        results = [(p.document, p.annotated) for p in ready]
+        for document, annotation in [*results, *annotated]:
             if document.id in indexed:
                 writer.delete(document.id)
-            if not sentences:  # a document without sentences has nothing to store
+            if not annotation.sentences:  # a document without sentences has nothing to store
                 if document.id in indexed:
                     changes.deleted.append(document.id)
                 continue
-            writer.add(document.id, sentences, entities, info_of(document))
+            writer.add(document.id, annotation, info_of(document))
             (changes.replaced if document.id in indexed else changes.added).append(document.id)
-            changes.sentences += len(sentences)
+            changes.sentences += len(annotation.sentences)
         for doc_id in sorted(set(gone)):
             writer.delete(doc_id)
             changes.deleted.append(doc_id)
@@ -313,9 +313,9 @@ def build(corpus_dir: Path, index_dir: Path, rules: Rules, progress=None) -> Man
         annotate = functools.partial(split_and_annotate, rules=rules)
         # A worker process may annotate documents while this one indexes them, in order.
         with annotated_documents(documents, annotate) as results, store.writer() as writer:
-            for done, (document, sentences, annotated) in enumerate(results, start=1):
-                if sentences:
-                    writer.add(document.id, sentences, annotated, info_of(document))
+            for done, (document, annotated) in enumerate(results, start=1):
+                if annotated.sentences:
+                    writer.add(document.id, annotated, info_of(document))
                 if progress:
                     progress(done, total)
         with write_lock(index_dir, CATCH_UP_WAIT):

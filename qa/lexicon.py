@@ -29,12 +29,14 @@ ANTONYMS = "words/antonyms.txt"
 ABBREVIATIONS = "abbreviations.txt"
 SENTENCE_STARTERS = "sentence_starters.txt"
 NOMINALIZATIONS = "words/nominalizations.txt"
+LIGHT_WORDS = "words/light_words.txt"
 # The corpus's own vocabulary (corpus/thesaurus.synonyms, same format as synonyms.txt), merged over the general one.
 CORPUS_THESAURUS = "corpus:thesaurus.synonyms"
 
 # An index term: a word, or dotted words kept together ("U.S.", "3.5").
 TERM = re.compile(r"\w+(?:\.\w+)*")
 TERM_MIN_LENGTH = 1  # the index keeps one-letter words ("a" is a stop word anyway)
+MAX_PHRASE_WORDS = 3  # the longest thesaurus phrase a question keyword may be ("come up with")
 WORD_CACHE = 16384  # words whose variants are remembered: question words and title words recur
 TEXT_CACHE = 65536  # sentences whose index terms are remembered: retrieved again and again
 
@@ -52,6 +54,7 @@ class Lexicon:
         self.directions = files.words(DIRECTIONS)
         self.locative_prepositions = files.words(LOCATIVE_PREPOSITIONS)
         self.negations = files.words(NEGATIONS)
+        self.light_words = files.words(LIGHT_WORDS)
         self.org_words = self._kinds(files, ORG_WORDS, default="suffix", kinds=("suffix", "prefix", "known"))
         self.thing_words = self._kinds(files, THING_WORDS, default=None, kinds=("head", "lead"))
         self.antonyms = self._antonyms(files)
@@ -134,6 +137,22 @@ class Lexicon:
                     table.setdefault(word.lower(), set()).add(value)
                     table.setdefault(value, set()).add(word.lower())
         return {k: tuple(sorted(v)) for k, v in table.items()}
+
+    def phrases_in(self, words: list[str]) -> list[tuple[int, int]]:
+        """Return the (start, end) word ranges of the thesaurus phrases in a list of words, longest first, left to right.
+
+        "who came up with the idea" holds "came up with": one keyword whose
+        variants ("devised", "invented") a sentence may use instead.
+        """
+        found, at = [], 0
+        while at < len(words):
+            for length in range(min(MAX_PHRASE_WORDS, len(words) - at), 1, -1):
+                if " ".join(words[at : at + length]) in self._by_member:
+                    found.append((at, at + length))
+                    at += length - 1
+                    break
+            at += 1
+        return found
 
     def synonyms(self, word: str) -> frozenset[str]:
         """Return the thesaurus synonyms of a word (headword lines first, else member lines)."""

@@ -9,7 +9,8 @@ from qa.lexicon import Lexicon
 from qa.roles import CONNECTORS
 from qa.tagging import lexicon_tag
 
-TOKEN = re.compile(r"[^\W\d_][\w.'\u2019&-]*|\d[\w.,]*")
+# A word of a name; a hyphen before a lower-case word ends it ("[Geneva]-based", "[US]-led"), not "Anne-Marie".
+TOKEN = re.compile(r"[^\W\d_](?:[\w.'\u2019&]|-(?![a-z]))*|\d[\w.,]*")
 CLAUSE_ENDS = frozenset(".:;!?\u201c\"(\u2014-")
 PLACE_LABELS = {"COUNTRY": "COUNTRY", "CITY": "CITY", "REGION": "REGION", "DEMONYM": "NORP"}
 LOCATIONS = ("COUNTRY", "CITY", "REGION")
@@ -187,9 +188,10 @@ def _classify(words: list[str], has_title: bool, lex: Lexicon) -> tuple[str, str
 
 
 def _leading_place(words: list[str], lex: Lexicon) -> int:
-    """Return how many leading words are a place before a title ("Chilean President X")."""
+    """Return how many leading words are a place before a title ("Chilean President X", "Germany's Chancellor X")."""
     for k in (1, 2):
-        if len(words) > k + 1 and lex.gazetteer.get(" ".join(words[:k]).lower()) and _split_title(words[k:], lex):
+        place = re.sub(r"['\u2019]s$", "", " ".join(words[:k])).lower()
+        if len(words) > k + 1 and lex.gazetteer.get(place) and _split_title(words[k:], lex):
             return k
     return 0
 
@@ -229,8 +231,9 @@ def find_names(text: str, lex: Lexicon) -> list[Name]:
         lead = _leading_place(words, lex)
         if lead:
             place = " ".join(words[:lead])
-            label, rule, confidence = _classify(words[:lead], False, lex)
-            names.append(Name(start, start + len(place), place, label, rule, confidence))
+            bare = re.sub(r"['\u2019]s$", "", place)  # "Germany's Chancellor X": the place is "Germany"
+            label, rule, confidence = _classify(bare.split(), False, lex)
+            names.append(Name(start, start + len(bare), bare, label, rule, confidence))
             start += len(place) + 1
             words = words[lead:]
         cut = _split_title(words, lex)

@@ -35,7 +35,7 @@ BEARER = [{"bearerAuth": []}]
 
 ERROR_CODES = {
     400: "missing_question, empty_question, invalid_question, question_too_long, invalid_top_k, invalid_doc, "
-    "invalid_strict, invalid_json, invalid_body",
+    "invalid_strict, invalid_min_score, invalid_json, invalid_body",
     404: "not_found (unknown path), unknown_doc (unknown 'doc')",
     405: "method_not_allowed",
     413: "payload_too_large (a body over 64 kB)",
@@ -137,6 +137,12 @@ def spec() -> dict:
     }
     top_k_int = {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K}
     doc = {"type": "string", "minLength": 1, "description": "Only answer from this document (its id)."}
+    min_score = {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "description": "Only answers scored at least this (default 0): a score is how often answers so scored are right.",
+    }
     strict = {
         "type": "boolean",
         "description": "Answer only from a sentence that holds every keyword of the question, or a variant of it "
@@ -177,6 +183,7 @@ def spec() -> dict:
                     "nullable": True,
                     "oneOf": [{"type": "boolean"}, {"type": "string", "enum": sorted(STRICT_STRINGS)}],
                 },
+                "min_score": {**min_score, "nullable": True},
             },
         },
         "Analysis": {
@@ -208,8 +215,10 @@ def spec() -> dict:
         },
         "Answer": {
             "type": "object",
-            "description": "One answer: sentence.text[span[0]:span[1]] == text.",
-            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences"],
+            "description": "One answer: sentence.text[span[0]:span[1]] == text, except for a yes/no answer "
+            "(type YESNO, text 'yes' or 'no'), whose span marks the clause that supports it, and for an answer "
+            "the sentence gives as a pronoun or description ('he'), whose span holds that mention.",
+            "required": ["text", "type", "score", "rule", "sentence", "span", "canonical", "scores", "sentences", "items", "mention", "value", "value_rule"],
             "additionalProperties": False,
             "properties": {
                 "text": _string("The answer, exactly as the sentence has it.", minLength=1),
@@ -234,6 +243,51 @@ def spec() -> dict:
                     "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
                 },
                 "sentences": {"type": "integer", "minimum": 1, "description": "Sentences that gave this answer."},
+                "items": {
+                    "type": "array",
+                    "nullable": True,
+                    "minItems": 2,
+                    "description": "A list answer's conjuncts ('A, B and C'), each a span of the same sentence; null otherwise.",
+                    "items": {
+                        "type": "object",
+                        "required": ["text", "span"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "text": _string("The conjunct, exactly as the sentence has it.", minLength=1),
+                            "span": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+                        },
+                    },
+                },
+                "mention": _string(
+                    "The pronoun or description at the span ('he', 'the company') when the text is what it stands for.",
+                    nullable=True,
+                ),
+                "value": {
+                    "allOf": [{"$ref": "#/components/schemas/Value"}],
+                    "nullable": True,
+                    "description": "The normalised value of a quantity or date answer; null for other answers.",
+                },
+                "value_rule": _string("The rule of rules/values.toml that read the value.", nullable=True),
+            },
+        },
+        "Value": {
+            "type": "object",
+            "description": "A value a program can use (docs/values.md): money {kind, amount, currency}, "
+            "percent {kind, amount}, number {kind, amount}, date {kind, iso?}, duration {kind, iso}, "
+            "age {kind, amount}, quantity {kind, amount, unit}, multiple {kind, amount}.",
+            "required": ["kind"],
+            "additionalProperties": False,
+            "properties": {
+                "kind": {"type": "string", "enum": ["money", "percent", "multiple", "number", "date", "duration", "age", "quantity"]},
+                "amount": {"type": "number", "description": "The number (money in units of its currency, percent in points)."},
+                "currency": _string("ISO 4217 code.", pattern="^[A-Z]{3}$"),
+                "unit": _string("An SI or common symbol (km, kg, km/h, \u00b0C).", minLength=1),
+                "iso": _string("ISO 8601 at the grain the text gives: 2019, 2022-02, 2022-02-24, 2022-W07, 199X; P4Y, PT3.5H.", minLength=1),
+                "approximate": {"type": "boolean", "description": "The text hedges it (about, roughly, nearly)."},
+                "bound": {"type": "string", "enum": ["lower", "upper"], "description": "More than (lower) or up to (upper)."},
+                "qualifier": _string("A part of the date: early, mid, late, H1, Q3, a season.", minLength=1),
+                "points": {"type": "boolean", "description": "Percentage points rather than a percentage."},
+                "ordinal": {"type": "boolean", "description": "An ordinal (third) read as its number."},
             },
         },
         "AskResult": {
@@ -332,6 +386,7 @@ def spec() -> dict:
                     query("top_k", top_k_int, f"How many answers at most (default {DEFAULT_TOP_K})."),
                     query("doc", doc, "Only answer from this document (its id)."),
                     query("strict", strict, "true or false (also 1 or 0): " + strict["description"]),
+                    query("min_score", min_score, min_score["description"]),
                 ],
                 "responses": _ask_responses(400, 404, 500),
             },

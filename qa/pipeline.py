@@ -1,8 +1,8 @@
 """The question answering pipeline: analyse, retrieve, extract, rank; each stage called once, in order.
 
-    question ──analyze──▶ Analysis ──retrieve──▶ hits ──extract──▶ candidates ──rank──▶ answers
-                 rules        │         store view        │ rules                   │ rules
-                              └──────────── every stage reads the one Analysis ───┘
+    question ─analyze─▶ Analysis ─retrieve─▶ hits ─extract─▶ candidates ─rank─▶ answers ─forms─▶ answers
+                rules        │        store view       │ rules                  │ rules          values
+                             └──────────── every stage reads the one Analysis ─┘
 
 `Pipeline.ask` takes the service's current snapshot (a rule set and the index
 built with it) once, so a question is answered from one consistent pair even
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.extraction import extract
+from qa.forms import with_values
 from qa.question import Analysis, analyze
 from qa.ranking import rank
 from qa.records import Answer, Hit
@@ -74,8 +75,12 @@ class Pipeline:
         """Load the rules and the tagger now rather than on the first question (before a server forks)."""
         analyze("Who said prices rose?", self.service.rules())
 
-    def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False) -> Result:
-        """Answer a question from the corpus (or one document of it); strict: only from sentences holding all of it."""
+    def ask(self, question: str, top_k: int = 3, doc: str | None = None, strict: bool = False, min_score: float = 0.0) -> Result:
+        """Answer a question from the corpus (or one document of it).
+
+        strict: only from sentences holding all of it; min_score: only answers
+        scored at least this (a score is how often answers so scored are right).
+        """
         started = time.perf_counter()
         snapshot = self.service.snapshot()
         rules = snapshot.rules
@@ -88,7 +93,8 @@ class Pipeline:
         searched = time.perf_counter()
         # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
         candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
-        answers = rank(analysis, candidates, rules, top_k=top_k)
+        answers = [a for a in rank(analysis, candidates, rules, top_k=top_k) if a.score >= min_score]
+        answers = with_values(answers, rules)
         done = time.perf_counter()
         timings = {
             "analyze_ms": round((analyzed - started) * 1000, 2),

@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from qa import polarity
 from qa.frames import Frame, question_frame
+from qa.yesno import YesNoFrame, yesno_frame
 from qa.lexicon import Lexicon
 from qa.rules import Rules
 from qa.tagging import chunk
@@ -26,13 +27,23 @@ WH_WORDS = frozenset("who whom whose what which when where why how".split())
 IMPERATIVES = frozenset("name list give tell identify describe explain define".split())
 AUXILIARIES = frozenset("is are was were be been being do does did has have had can could will would shall should may might must".split())
 FALLBACK_TYPE, FALLBACK_RULE = "ENTY:other", "no-rule"  # no question rule matched
+YESNO_TYPE = "YESNO"  # a yes/no question's answer type (outside UIUC's classes)
 
 # "Who is the prime minister of X?", "What is the name of the foreign minister?": a title's holder.
 HOLDER_QUESTION = re.compile(r"^(?:who|what) (?:is|was|are|were) (?:the |a |an )?(?:name of (?:the )?)?")
 # "What kind of boats", "how were the towns described": the modifiers of the question's noun answer.
-KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# "What is the name of the training ground": the name is the modifier of its noun ("[Thorp Arch] training ground").
+KIND_QUESTION = re.compile(r"\b(?:types?|kinds?|sorts?|forms?|styles?|class|category|variety|level|brand|model|names?) of\b|\bmost what\b|^how (?:is|are|was|were)\b")
+# Words that place a time relative to now: two times differ when theirs do ("this year", "last year").
+DEICTIC = frozenset("this last next past previous final coming current latest recent following".split())
+# "What is the name of X" asks for one name.
+SINGLE_NAME = re.compile(r"\bthe name of\b")
 # "What is the lake called": the name a sentence gives ("a lake known as [Blue Mere]").
 NAMING_QUESTION = re.compile(r"\b(?:called|known as|referred to as|named|termed|dubbed|nicknamed)\b")
+# "Where in Chile", "which part of Chile", "which city in Chile": the answer lies inside the place named.
+WITHIN_QUESTION = re.compile(
+    r"^(?:where|(?:which|what) (?:parts?|regions?|cit(?:y|ies)|towns?|provinces?|states?|areas?|districts?)) (?:in|of) (?P<place>.+)$"
+)
 # "When did the war end": the later date of a range ("(1610\u20131650)", "between 1610 and 1650").
 ENDING_QUESTION = re.compile(r"\b(?:end|ended|ends|die|died|dies|death|finish|finished|complete|completed|stop|stopped|conclude|concluded|abolish|abolished|until|collapse|collapsed|fall|fell)\b")
 
@@ -79,6 +90,11 @@ class Analysis:
     negative: bool  # the question has a negation ("who did not attend")
     claims: tuple[str, ...]  # question words that have an opposite and that a sentence must not contradict
     frame: Frame | None  # the question as a clause with a gap: predicate, arguments, the slot asked for
+    yesno: YesNoFrame | None  # a yes/no question as the clause (or the role) it asks about
+    dates: tuple[tuple[frozenset[str], frozenset[str]], ...]  # each time the question names: (deictic stems, other stems)
+    many: bool  # it may take several things at once ("which countries", "who attended"): a list answers
+    count: int | None  # how many it asks for ("the *three* rivers"), when it says
+    within: frozenset[str]  # countries the answer lies inside ("where in *Chile*"): another country is no answer
 
     @property
     def coarse_type(self) -> str:
@@ -124,19 +140,39 @@ def _group(match, name):
     return value.strip() if value else None
 
 
-def keywords(question: str, stopwords: frozenset[str], skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def keywords(
+    question: str, stopwords: frozenset[str], skip: frozenset[str] = frozenset(), lex: Lexicon | None = None, verbs: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Return the content words of a question, in order, without stop words or duplicates.
 
     The word after "how" ("how *many*", "how *long*") asks for the answer's
-    kind and is no keyword; nor are the words in skip (the focus noun).
+    kind and is no keyword; nor are the words in skip (the focus noun). A
+    phrasal verb of the thesaurus ("came up with", "buy back": a verb of the
+    question, then particles) is one keyword.
 
     >>> keywords("How many ethnic Germans live in Chile?", frozenset({"in"}))
     ('ethnic', 'germans', 'live', 'chile')
     """
     stop = stopwords | WH_WORDS | skip
     seen, words, previous = set(), [], ""
-    for number, (start, end) in enumerate(word_spans(question)):
-        word = question[start:end].lower().replace("\u2019", "'").strip("'")
+    spans = word_spans(question)
+    raw = [question[s:e].lower().replace("\u2019", "'").strip("'") for s, e in spans]
+    phrases = {} if lex is None else {
+        start: end for start, end in lex.phrases_in(raw) if raw[start] in verbs and all(w in stopwords for w in raw[start + 1 : end])
+    }
+    skip_to = 0
+    for number, (start, end) in enumerate(spans):
+        if number < skip_to:
+            continue
+        if number in phrases:
+            phrase = " ".join(raw[number : phrases[number]])
+            skip_to = phrases[number]
+            if phrase not in seen:
+                seen.add(phrase)
+                words.append(phrase)
+            previous = raw[skip_to - 1]
+            continue
+        word = raw[number]
         if number == 0 and word in IMPERATIVES:
             continue  # "*name* the expert who ..." asks; it is not a word to find
         if word.endswith("'s"):
@@ -218,9 +254,13 @@ def analyze(question: str, rules: Rules) -> Analysis:
     skip = frozenset(focus.split()) if focus and answer_type != "HUM:ind" else frozenset()
     # "which *two* countries": how many answers are wanted, not a word to find.
     wh = next((i for i, (w, _) in enumerate(tagged) if w in ("what", "which")), None)
+    count = None
     if wh is not None and wh + 1 < len(tagged) and tagged[wh + 1][1] == "CD":
         skip |= {tagged[wh + 1][0]}
-    words = keywords(question, lex.stopwords, skip)
+    for (word, tag), (_, following) in zip(tagged, tagged[1:]):
+        if tag == "CD" and following.startswith("NN") and count is None:
+            count = _cardinal(word, lex)  # "which *two* countries", "the *three* rivers"
+    words = keywords(question, lex.stopwords, skip, lex, frozenset(w for w, tag in tagged if tag.startswith("VB")))
     verbs = tuple(w for w, tag in tagged if tag.startswith("VB") and w in words)
     subject_of = None
     if len(tagged) > 1 and tagged[0][0] in ("what", "who") and tagged[1][1].startswith("VB") and tagged[1][0] not in AUXILIARIES:
@@ -230,12 +270,19 @@ def analyze(question: str, rules: Rules) -> Analysis:
     focus_stems = lex.word_variants(focus) if focus else frozenset()
     # "which *officials* made trips": the focus describes the answer; a sentence may not say it.
     optional = frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in focus_words})
+    # "what did police *use*", "when was it *supposed* to go off": words a sentence need not repeat.
+    optional |= frozenset(t.keyword for t in terms if t.keyword in lex.light_words)
+    yesno = yesno_frame(question, rules.grammar) if answer_type == YESNO_TYPE else None
+    if yesno is not None and yesno.holder:
+        # "Is Ann Lee the mayor?": a sentence naming another mayor answers "no" without naming her.
+        optional |= frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in re.findall(r"\w+", yesno.holder.lower())})
     word_stems = set()
     for keyword in words:
         word_stems |= lex.word_variants(keyword)
     titles = lex.titles.titles_in(normalized)
     place_names = lex.gazetteer.place_names(normalized)
     negative, claims = polarity.asks(asked, lex)
+    focus_tag = next((tag for word, tag in tagged if focus and word == focus.split()[-1]), "")
     return Analysis(
         text=asked,
         normalized=normalized,
@@ -264,5 +311,75 @@ def analyze(question: str, rules: Rules) -> Analysis:
         place_stems=_place_stems(place_names, lex),
         negative=negative,
         claims=claims,
-        frame=question_frame(question, rules.grammar),
+        frame=question_frame(question, rules.grammar) if answer_type != YESNO_TYPE else None,
+        yesno=yesno,
+        dates=_dates(question, rules),
+        many=_many(answer_type, focus_tag, count) and not SINGLE_NAME.search(normalized),
+        count=count,
+        within=_within(normalized, lex),
     )
+
+
+def _within(normalized: str, lex) -> frozenset[str]:
+    """Return the countries a "where in X" question asks inside of (a city names its country).
+
+    Only the first place after "in"/"of" counts: "where in Chile did the Peruvian team play".
+    """
+    match = WITHIN_QUESTION.match(normalized)
+    if not match:
+        return frozenset()
+    found = lex.gazetteer.find_places(re.sub(r"^the ", "", match.group("place")))
+    if not found or found[0].start > 0:
+        return frozenset()
+    place = found[0].place
+    country = place.name if place.kind == "COUNTRY" else place.country
+    return frozenset({country}) if country else frozenset()
+
+
+def _dates(question: str, rules: Rules) -> tuple[frozenset[str], ...]:
+    """Return the stems of each time expression of a question and of its words' variants ("last year": final, 12 months).
+
+    The date rules of rules/entities.toml find them.
+    """
+    lex = rules.lexicon
+    found = []
+    for rule in rules.entities:
+        if rule.get("label") != "DATE":
+            continue
+        for match in rule.regex.finditer(question):
+            words = [w for w in re.findall(r"\w+", match.group().lower()) if w not in lex.stopwords or w in DEICTIC]
+            time = time_stems(words, lex)
+            if (time[0] or time[1]) and time not in found:
+                found.append(time)
+    return tuple(found)
+
+
+def time_stems(words, lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Return a time expression's deictic stems ("last", "this") and its other stems, with their variants' stems.
+
+    "last year" and "the final 12 months" share both; "this 12 months" and
+    "last year" share a unit but not their deixis: another time.
+    """
+    expanded = [(w, {stem(v) for variant in (w, *lex.variants(w)) for v in variant.split()}) for w in words]
+    deictic = frozenset(s for w, stems in expanded if w in DEICTIC for s in stems)
+    other = frozenset(s for w, stems in expanded if w not in DEICTIC for s in stems)
+    return deictic, other
+
+
+def _cardinal(word: str, lex: Lexicon) -> int | None:
+    """Return the number a cardinal word or digits name ("three" -> 3), or None."""
+    digits = word if word.isdigit() else next((f for f in lex.number_forms.get(word, ()) if f.isdigit()), None)
+    return int(digits) if digits and len(digits) < 4 else None
+
+
+def _many(answer_type: str, focus_tag: str, count: int | None) -> bool:
+    """Tell whether a question may take several things: a plural focus, a number over one, or no singular focus.
+
+    "Which country" asks for one; "which countries", "the three rivers", "who
+    attended" may take several; amounts, dates, reasons and verdicts never do.
+    """
+    if count is not None:
+        return count > 1
+    if answer_type.split(":")[0] in ("NUM", "DESC") or answer_type in (YESNO_TYPE, "HUM:desc"):
+        return False
+    return focus_tag != "NN" and focus_tag != "NNP"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from qa.labels import COUNTS
+from qa.labels import COUNTS, YESNO
+from qa.calibration import kind_of
 from qa.names import surname
 from qa.question import Analysis
 from qa.records import Answer, Candidate
@@ -43,6 +44,8 @@ def repeats_question(candidate: Candidate, analysis: Analysis, rules: Rules) -> 
     "which part of chile" is not. Synonyms of question words are fine answers
     ("oil" for "what fuel"); the words themselves, and the focus, are not.
     """
+    if candidate.label == YESNO:
+        return False  # a verdict, not a span: it repeats nothing
     stems = analysis.question_stems
     if candidate.label == "PERSON" and stem(surname(candidate.canonical or candidate.text).lower()) in stems:
         return True
@@ -115,6 +118,8 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
             span=(candidate.start, candidate.end),
             canonical=candidate.canonical,
             scores=parts,
+            items=candidate.items,
+            mention=candidate.mention,
         )
         if previous is None:
             merged[key] = answer
@@ -125,8 +130,10 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
     answers = []
     for answer in merged.values():
         bonus = MERGE_BONUS * (answer.sentences - 1)
-        final = round(min(1.0, answer.score + bonus), 4)
-        if final >= THRESHOLD:
-            answers.append(Answer(**{**answer.__dict__, "score": final}))
-    answers.sort(key=lambda a: (-a.score, a.doc, a.sentence_index, a.span))
+        raw = round(min(1.0, answer.score + bonus), 4)
+        if raw >= THRESHOLD:
+            # The raw score ranks and abstains; the answer shows how often answers so scored are right.
+            calibrated = rules.calibration.probability(raw, kind_of(analysis.answer_type, answer.scores.get("frame", 0) > 0))
+            answers.append(Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}}))
+    answers.sort(key=lambda a: (-a.scores["raw"], a.doc, a.sentence_index, a.span))
     return answers[:top_k]

@@ -29,6 +29,28 @@ class Entity:
         return cls(start, end, sentence[start:end], label, rule, confidence, canonical, tuple(roles))
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A pronoun or description of a sentence and the earlier mention it stands for (qa/discourse.py)."""
+
+    start: int
+    end: int
+    text: str  # "he", "the company"
+    antecedent: str  # "Jane Doe", "Acme Corp"
+    label: str  # the antecedent's entity label
+    rule: str
+
+    def to_json(self) -> list:
+        """Return the reference as a compact list for the index."""
+        return [self.start, self.end, self.antecedent, self.label, self.rule]
+
+    @classmethod
+    def from_json(cls, sentence: str, row: list) -> "Reference":
+        """Rebuild a reference stored by to_json for a sentence."""
+        start, end, antecedent, label, rule = row
+        return cls(start, end, sentence[start:end], antecedent, label, rule)
+
+
 @dataclass(frozen=True, order=True)
 class Match:
     """A question keyword found in a sentence: its span, which keyword, and its weight."""
@@ -57,6 +79,7 @@ class Hit:
     contradiction: str = ""  # why the sentence says the opposite of the question ("negation"), if it does
     unmatched: tuple[str, ...] = ()  # question keywords the sentence itself holds neither as words nor variants
     rejected: str = ""  # why the sentence may not answer ("coverage", "place", ...); empty when it may
+    references: tuple[Reference, ...] = ()  # its pronouns and descriptions, with what they stand for
     off_frame: str = ""  # what of the question's frame it lacks ("predicate sue"): only a filler of the frame may answer
 
 
@@ -74,6 +97,8 @@ class Candidate:
     hit: Hit
     canonical: str | None = None
     frame: float = 0.0  # how surely it fills the slot of the question's frame (0: found without one)
+    items: tuple[tuple[int, int], ...] = ()  # a list's conjuncts ("A, B and C"), each a span of the sentence
+    mention: str | None = None  # what the sentence says at the span when the text is what it stands for ("he")
 
 
 @dataclass(frozen=True)
@@ -91,3 +116,7 @@ class Answer:
     canonical: str | None = None
     scores: dict = field(default_factory=dict)
     sentences: int = 1  # how many sentences gave this answer
+    value: dict | None = None  # the normalised value of a quantity or date ({"kind": "money", ...})
+    value_rule: str | None = None  # the rule of rules/values.toml that read it
+    items: tuple[tuple[int, int], ...] = ()  # a list answer's conjuncts, spans of the sentence
+    mention: str | None = None  # the pronoun or description at the span, when the text is what it stands for

@@ -15,12 +15,14 @@ from qa.polarity import contradiction
 from qa.frames import CORE_ROLES
 from qa.question import Analysis, Term
 from qa.records import Hit, Match
-from qa.store import BODY, TYPES, Clause, Query, StoreView, StoredSentence
+from qa.store import BODY, REFERS, TYPES, Clause, Query, StoreView, StoredSentence
 
 SYNONYM_BOOST = 0.6  # search weight of a variant (synonym, verb form, demonym) against the word itself
 TYPE_BOOST = 0.8  # search weight of a label the answer type wants, added to sentences the words found
 VARIANT_CREDIT = 0.8  # coverage credit of a synonym or demonym instead of the question's word
 CONTEXT_WEIGHT = 0.5  # coverage credit of a word found only in the sentences before
+REFERS_BOOST = 0.5  # search weight of a name a sentence's pronoun or description stands for ("he" for "Smith")
+REFERS_CREDIT = 0.9  # coverage credit of such a name: the sentence is about it, without naming it
 CONTEXT_SENTENCES = 3  # how far back in its paragraph a sentence's context reaches
 EXACT_BOOST = 0.2  # search score gained by a sentence using all the question's keywords in their own form
 EXACT_POOL = 3  # the search reranks this many times the hits it returns
@@ -28,7 +30,7 @@ MIN_COVERAGE = 0.5  # a sentence must hold at least half of the question's weigh
 MISSING_PLACE_COVERAGE = 0.75  # ... and most of them when it lacks a place the question names
 # Verbs that state no relation of their own ("who *is* the mayor", "what *did* they have"): a
 # sentence need not repeat them to be about the question's relation.
-LIGHT_VERBS = frozenset({"be", "become", "remain", "seem", "have", "do", "get"})
+LIGHT_VERBS = frozenset({"be", "become", "remain", "seem", "have", "do", "get", "go", "come", "make", "take", "give", "put", "mean", "happen"})
 
 
 def build_query(analysis: Analysis) -> Query:
@@ -41,6 +43,7 @@ def build_query(analysis: Analysis) -> Query:
     for term in analysis.terms:
         clauses.append(Clause(BODY, term.stems, 1.0))
         clauses.extend(Clause(BODY, v, SYNONYM_BOOST) for v in term.variant_stems)
+        clauses.append(Clause(REFERS, term.stems, REFERS_BOOST))
     boosts = tuple(Clause(TYPES, (label,), TYPE_BOOST * weight) for label, weight in analysis.labels.items())
     return Query(tuple(clauses), boosts)
 
@@ -51,17 +54,20 @@ def _matches(term: Term, stems: set[str]) -> tuple[str, ...] | None:
     return next((v for v in term.variant_stems if set(v) <= stems), None)
 
 
-def coverage(text: str, context: tuple[str, ...], analysis: Analysis, idf: dict[str, float], lex: Lexicon):
+def coverage(text: str, context: tuple[str, ...], analysis: Analysis, idf: dict[str, float], lex: Lexicon, refers: str = ""):
     """Return the IDF-weighted share of the question's terms a sentence holds, where, and which it lacks.
 
-    A term found only in the sentences before (CONTEXT_WEIGHT) counts a little:
-    news sentences lean on them ("The president, X, ..." after "the Chilean president").
-    Each matched span carries its term's share of the question's weight.
+    A name the sentence's pronouns or descriptions stand for (REFERS_CREDIT)
+    counts nearly as the sentence's own word; a term found only in the
+    sentences before (CONTEXT_WEIGHT) counts a little: news sentences lean on
+    them ("The president, X, ..." after "the Chilean president"). Each
+    matched span carries its term's share of the question's weight.
     """
     terms, optional = analysis.terms, analysis.optional
     found_tokens = lex.terms(text)
     stems = {t[0] for t in found_tokens}
     context_stems = {s for sentence in context for s in lex.stems(sentence)}
+    refers_stems = set(lex.stems(refers)) if refers else set()
     # Optional terms add to the coverage when found and take nothing away when not.
     total = sum(idf.get(term.keyword, 1.0) for term in terms if term.keyword not in optional) or 1.0
     # A word the question itself uses is claimed by that keyword; no synonym of another takes it.
@@ -77,6 +83,8 @@ def coverage(text: str, context: tuple[str, ...], analysis: Analysis, idf: dict[
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
             wanted = set(found)
             matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in found_tokens if stem_ in wanted)
+        elif set(term.stems) <= refers_stems:
+            covered += weight * REFERS_CREDIT  # "He resigned": the sentence holds the name through "he"
         else:
             if term.keyword not in optional:
                 unmatched.append(term.keyword)
@@ -115,7 +123,7 @@ def head_word(text: str, lex: Lexicon) -> str | None:
     return words[-1].removesuffix("'s") if words else None
 
 
-def off_frame(analysis: Analysis, text: str, context: tuple[str, ...], lex: Lexicon) -> str:
+def off_frame(analysis: Analysis, text: str, context: tuple[str, ...], lex: Lexicon, refers: str = "") -> str:
     """Return what of the question's relation a sentence lacks ("predicate sue", "argument the airline"), or ''.
 
     The sentence itself must hold the question's predicate (or a variant:
@@ -130,7 +138,7 @@ def off_frame(analysis: Analysis, text: str, context: tuple[str, ...], lex: Lexi
     stems = set(lex.stems(text))
     if frame.predicate and frame.predicate not in LIGHT_VERBS and not lex.word_variants(frame.predicate) & stems:
         return f"predicate {frame.predicate}"
-    around = stems.union(*(lex.stems(sentence) for sentence in context))
+    around = stems.union(*(lex.stems(sentence) for sentence in (*context, refers)))
     for argument in frame.arguments:
         if argument.role not in CORE_ROLES:
             continue
@@ -183,15 +191,19 @@ def retrieve(view: StoreView, analysis: Analysis, lex: Lexicon, limit: int = 10,
     for rank, (score, _, sentence) in enumerate(found[:limit]):
         text = sentence.text
         context = context_of(view, sentence)
-        covered, matched, unmatched = coverage(text, context, analysis, idf, lex)
+        # "Mr Clarke" is Charles Clarke: the fullest names of the sentence's people count as its words.
+        names = " ".join(e.canonical for e in sentence.entities if e.canonical)
+        covered, matched, unmatched = coverage(text, context, analysis, idf, lex, f"{sentence.refers} {names}".strip())
         # Sentence by sentence: each one's places are cached, a joined text's would not be.
         missing = tuple(sorted(analysis.places.difference(places(text), *map(places, context)))) if analysis.places else ()
         # "What is the population of X?" is not answered by a sentence that only names X.
         anchored = len(place_words) == len(analysis.terms) or any(m.term not in place_words for m in matched)
         hit = Hit(
             sentence.doc, sentence.index, text, score, rank, covered, matched, sentence.entities, " ".join(context),
-            missing, anchored, contradiction(analysis.negative, analysis.claims, text, lex), unmatched,
-            off_frame=off_frame(analysis, text, context, lex),
+            # A yes/no question's polarity is what is asked: a sentence saying the opposite answers "no".
+            missing, anchored, "" if analysis.yesno else contradiction(analysis.negative, analysis.claims, text, lex), unmatched,
+            off_frame=off_frame(analysis, text, context, lex, sentence.refers),
+            references=sentence.references,
         )  # fmt: skip
         hits.append(Hit(**{**hit.__dict__, "rejected": rejection(hit, strict)}))
     return hits

@@ -6,6 +6,7 @@ import functools
 import re
 
 from qa.rulefiles import RuleFiles
+from qa.tagging import lexicon_tag
 
 TITLES = "words/titles.txt"
 ROLE_WINDOW = 60  # characters around a name where its title or apposition is written
@@ -82,8 +83,11 @@ class Titles:
         if len(words) >= 2 and words[-2] == "the" and context:
             for modifiers in re.findall(r"((?:\w+\s+){1,2})" + re.escape(words[-1]) + r"\b", context.lower()):
                 words += modifiers.split()
-        # ... or an apposition right after it ("X, the president of Y,", "X, West Africa editor", "X of Y").
+        # ... or an apposition right after it ("X, the president of Y,", "X, West Africa editor", "X of Y"),
+        # which holds no verb: ", Leeds United will continue" is the next clause, not what X is.
         after = text[end : end + ROLE_WINDOW]
         if APPOSITION.match(after):
-            words += re.findall(r"\w+", re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0].lower())
+            apposition = re.split(r"[;:()\u2014]|,(?=\s)", after[1:])[0]
+            if not any((lexicon_tag(w.lower()) or "").startswith(("VB", "MD")) for w in re.findall(r"[A-Za-z]+", apposition)[1:]):
+                words += re.findall(r"\w+", apposition.lower())
         return [self.canonical(w) for w in words if w.strip(".") and w.strip(".") not in self.stopwords]

@@ -171,15 +171,18 @@ class RuleFiles:
             fragments[name] = alternation(words)
         return fragments
 
-    def rules(self, name: str, required: tuple[str, ...], flags: int = re.IGNORECASE, check=None) -> tuple[Rule, ...]:
+    def rules(
+        self, name: str, required: tuple[str, ...], flags: int = re.IGNORECASE, check=None, optional: tuple[str, ...] = ()
+    ) -> tuple[Rule, ...]:
         """Return the `[[rule]]` tables of a TOML file, validated and compiled, in file order.
 
-        check(rule, where), when given, validates the production fields and raises RuleError.
+        Production fields are the required ones and, when present, the optional
+        ones; check(rule, where), when given, validates them and raises RuleError.
         """
         source = f"rules/{name}"
         data = self.toml(name)
         fragments = self.fragments(data, source)
-        allowed = {"name", "pattern", "examples", "counterexamples", *required}
+        allowed = {"name", "pattern", "examples", "counterexamples", *required, *optional}
         seen: set[str] = set()
         rules = []
         for position, table in enumerate(data.get("rule", []), start=1):
@@ -213,7 +216,7 @@ class RuleFiles:
                 name=rule_name,
                 pattern=table["pattern"],
                 regex=regex,
-                fields={k: v for k, v in table.items() if k in required},
+                fields={k: v for k, v in table.items() if k in required or k in optional},
                 examples=tuple(table.get("examples", ())),
                 counterexamples=tuple(table.get("counterexamples", ())),
                 source=source,

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from qa.calibration import Calibration, load_calibration
 from qa.clauses import Grammar, Parse, load_grammar, parse
+from qa.discourse import DiscourseRules, dateline_end, load_discourse
 from qa.labels import NAME_LABELS, QUESTION_TIME_LABELS
 from qa.lexicon import CORPUS_THESAURUS, Lexicon
 from qa.prefilter import Screen, condition
 from qa.rulefiles import Rule, RuleError, RuleFiles, confidence_field
+from qa.values import ValueRules, load_values
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PARSE_CACHE = 8192  # sentences whose clause analysis is remembered: retrieved sentences recur
@@ -33,7 +36,7 @@ DESCRIPTION_RULES = "descriptions.toml"
 REASON_RULES = "reasons.toml"
 ANSWER_TYPES = "answer_types.toml"
 
-UIUC_TYPE = re.compile(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+")
+UIUC_TYPE = re.compile(r"(ABBR|DESC|ENTY|HUM|LOC|NUM):[a-z]+|YESNO")  # UIUC's classes, and yes/no questions
 COARSE_TYPES = frozenset({"ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"})
 ENTITY_LABEL = re.compile(r"[A-Z]+")
 DEFAULT_LABELS = MappingProxyType({"NP": 0.5})  # a type nothing lists: any noun phrase, half-heartedly
@@ -74,6 +77,9 @@ class Rules:
     grammar: Grammar = field(repr=False)  # clause markers, question frames, verb forms (qa/clauses.py)
     lexicon: Lexicon = field(repr=False)
     parse: Callable[[str], Parse] = field(repr=False)  # a sentence's clauses under this grammar (cached)
+    values: ValueRules = field(repr=False)  # how answers are read as values (qa/values.py)
+    discourse: DiscourseRules = field(repr=False)  # datelines, credits, references back, quotes (qa/discourse.py)
+    calibration: Calibration = field(repr=False)  # raw score -> share of answers so scored that are right
 
 
 def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Rules:
@@ -88,6 +94,7 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
     labels = frozenset(r.get("label") for r in entities) | NAME_LABELS | QUESTION_TIME_LABELS
     answer_types = _answer_types(files.toml(ANSWER_TYPES), labels, {r.name for r in questions})
     grammar = load_grammar(files)
+    discourse = load_discourse(files)
     return Rules(
         root=root,
         digest=files.digest(),
@@ -101,8 +108,17 @@ def load_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) ->
         labels=labels,
         grammar=grammar,
         lexicon=Lexicon(files),
-        parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(parse, grammar=grammar)),
+        parse=functools.lru_cache(maxsize=PARSE_CACHE)(functools.partial(_parse_sentence, grammar=grammar, discourse=discourse)),
+        values=load_values(files),
+        discourse=discourse,
+        calibration=load_calibration(files),
     )
+
+
+def _parse_sentence(text: str, grammar: Grammar, discourse: DiscourseRules) -> Parse:
+    """Return a sentence's clauses, a dateline that opens it ("OSLO, Norway \u2014") read as blanks, not words."""
+    end = dateline_end(text, discourse)
+    return parse(" " * end + text[end:] if end else text, grammar)
 
 
 def _check_answer_type(rule: Rule, where: str) -> None:

@@ -306,10 +306,10 @@ class Service:
         _, manifest = self._current()
         rules = self._rules_for(manifest.rules)
         # Annotated before the write lock: other writers wait only for the commit.
-        prepared = Prepared(document, rules.digest, *split_and_annotate(document, rules))
+        prepared = Prepared(document, rules.digest, split_and_annotate(document, rules))
         replaced = write_document(self.corpus_dir, doc_id, data)
         self._reconcile(only={doc_id}, prepared={doc_id: prepared})
-        return Written(doc_id, len(prepared.sentences), replaced)
+        return Written(doc_id, len(prepared.annotated.sentences), replaced)
 
     def delete(self, doc_id) -> bool:
         """Remove a document from the corpus and the index; return whether there was one."""

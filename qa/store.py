@@ -27,10 +27,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from qa.records import Entity
+from qa.records import Entity, Reference
 from qa.text import Sentence
 
-BODY, TYPES = "body", "types"  # the searchable fields: the sentence's index terms, its entity labels
+# The searchable fields: the sentence's index terms, its entity labels, and the names its
+# pronouns and descriptions stand for ("He resigned" is found by the name of "he").
+BODY, TYPES, REFERS = "body", "types", "refers"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,40 @@ class StoredSentence:
     paragraph: int
     text: str
     entities: tuple[Entity, ...]
+    references: tuple[Reference, ...] = ()  # what its pronouns and descriptions stand for
+    refers: str = ""  # the names they stand for, as searched (REFERS)
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a document says of itself: its headline, its dateline's place and date, its reporters."""
+
+    headline: str | None = None
+    place: str | None = None
+    country: str | None = None
+    date: str | None = None  # YYYY-MM-DD or YYYY-MM, when the dateline gives one
+    reporters: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        """Return the facts as a plain dict for the index."""
+        return {"headline": self.headline, "place": self.place, "country": self.country, "date": self.date, "reporters": list(self.reporters)}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "DocumentFacts":
+        """Rebuild facts stored by to_json (or none)."""
+        data = data or {}
+        return cls(data.get("headline"), data.get("place"), data.get("country"), data.get("date"), tuple(data.get("reporters", ())))
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """A document ready for the store: its sentences, their entities and references, and its facts."""
+
+    sentences: list[Sentence]
+    entities: list[list[Entity]]
+    references: list[list[Reference]]
+    refers: list[str]  # per sentence: the names its references stand for
+    facts: DocumentFacts
 
 
 @dataclass(frozen=True)
@@ -101,6 +137,9 @@ class StoreView(Protocol):
     def neighbours(self, doc: str, index: int, before: int, after: int = 0) -> list[StoredSentence]:
         """Return up to `before` sentences before and `after` after a sentence of a document, in order."""
 
+    def facts(self, doc: str) -> DocumentFacts:
+        """Return what a document says of itself (empty facts for an unknown document)."""
+
     def documents(self) -> dict[str, int]:
         """Return every document id with its number of sentences, sorted by id."""
 
@@ -126,8 +165,8 @@ class StoreView(Protocol):
 class StoreWriter(Protocol):
     """Adds and deletes whole documents; what it did is visible to views opened after its commit."""
 
-    def add(self, doc: str, sentences: list[Sentence], entities: list[list[Entity]], info: DocumentInfo | None = None) -> None:
-        """Add a document's sentences with their entities and its record (delete it first to replace it)."""
+    def add(self, doc: str, annotated: Annotated, info: DocumentInfo | None = None) -> None:
+        """Add a document's annotated sentences and its record (delete it first to replace it)."""
 
     def delete(self, doc: str) -> None:
         """Delete a document's sentences."""

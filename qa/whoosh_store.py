@@ -35,9 +35,9 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from qa import bm25
 from qa.lexicon import TERM, TERM_MIN_LENGTH, Lexicon
-from qa.records import Entity
-from qa.store import BODY, DocumentInfo, Found, Query, StoredDocument, StoredSentence
-from qa.text import Sentence, stem
+from qa.records import Entity, Reference
+from qa.store import BODY, Annotated, DocumentFacts, DocumentInfo, Found, Query, StoredDocument, StoredSentence
+from qa.text import stem
 
 # BM25F parameters. A sentence is short: a word said twice says little more than once (low K1).
 # Chosen on SQuAD dev articles 1-8, checked on articles 25-32: the answer's sentence first
@@ -73,6 +73,9 @@ def schema(lexicon: Lexicon) -> Schema:
         body=TEXT(analyzer=analyzer(lexicon), phrase=True),
         types=KEYWORD(scorable=True),  # searched (label boosts), never read back
         entities=STORED(),
+        refers=TEXT(analyzer=analyzer(lexicon)),  # the names the sentence's pronouns and descriptions stand for
+        references=STORED(),
+        facts=STORED(),  # the document's facts, on its first sentence only
         version=ID(),  # on a document's first sentence: "<doc>/<file digest>"
         info=STORED(),  # on a document's first sentence: its DocumentInfo
     )
@@ -277,14 +280,12 @@ class WhooshWriter:
     def __init__(self, writer):
         self._writer = writer
 
-    def add(self, doc: str, sentences: list[Sentence], entities: list[list[Entity]], info: DocumentInfo | None = None) -> None:
-        """Add a document's sentences with their entities; its record rides on the first."""
+    def add(self, doc: str, annotated: Annotated, info: DocumentInfo | None = None) -> None:
+        """Add a document's annotated sentences; its facts and record ride on the first."""
         info = info or DocumentInfo()
-        for number, (sentence, found) in enumerate(zip(sentences, entities)):
-            record = {}
-            if number == 0:
-                record = {"version": f"{doc}/{info.digest}", "info": dict(info.__dict__)}
-            self._writer.add_document(
+        rows = zip(annotated.sentences, annotated.entities, annotated.references, annotated.refers)
+        for number, (sentence, found, references, refers) in enumerate(rows):
+            fields = dict(
                 id=sentence_id(doc, sentence.index),
                 doc=doc,
                 index=sentence.index,
@@ -293,8 +294,12 @@ class WhooshWriter:
                 body=sentence.text,
                 types=" ".join(sorted({e.label for e in found})),
                 entities=[e.to_json() for e in found],
-                **record,
+                refers=refers,
+                references=[r.to_json() for r in references],
             )
+            if number == 0:
+                fields.update(facts=annotated.facts.to_json(), version=f"{doc}/{info.digest}", info=dict(info.__dict__))
+            self._writer.add_document(**fields)
 
     def delete(self, doc: str) -> None:
         """Delete every sentence of a document."""
@@ -360,7 +365,13 @@ class WhooshView:
         fields = self._fields(ref)
         text = fields["text"]
         entities = tuple(Entity.from_json(text, row) for row in fields.get("entities", []))
-        return StoredSentence(fields["doc"], fields["index"], fields["paragraph"], text, entities)
+        references = tuple(Reference.from_json(text, row) for row in fields.get("references", []))
+        return StoredSentence(fields["doc"], fields["index"], fields["paragraph"], text, entities, references, fields.get("refers", ""))
+
+    def facts(self, doc: str) -> DocumentFacts:
+        """Return the facts stored with a document's first sentence."""
+        docnum = self._docnum(sentence_id(doc, 0))
+        return DocumentFacts.from_json(self._fields(docnum).get("facts") if docnum is not None else None)
 
     def _docnum(self, key: str) -> int | None:
         """Return the live document number of a sentence id (a replaced document's old ones are deleted)."""

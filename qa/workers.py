@@ -25,11 +25,14 @@ PARALLEL_MIN_CHARS = 30_000
 PARALLEL_AHEAD = 8
 # How often (seconds) a worker looks whether the build that started it is still alive.
 PARENT_CHECK_INTERVAL = 0.2
+# Worker processes: annotating a sentence costs about three times what indexing it does, so two
+# workers keep the indexing process busy even on two cores.
+WORKERS = 2
 
 
 @contextlib.contextmanager
 def annotated_documents(documents, annotate, min_chars: int | None = None):
-    """Yield an iterator of (document, *annotate(document)) in document order.
+    """Yield an iterator of (document, annotate(document)) in document order.
 
     A large corpus is annotated by a worker process while the caller indexes
     the documents already done (annotation is pure, one document at a time).
@@ -44,7 +47,7 @@ def annotated_documents(documents, annotate, min_chars: int | None = None):
     if sum(len(d.text) for d in documents) >= min_chars and (os.cpu_count() or 1) > 1:
         executor = _start_worker(annotate)
     if executor is None:
-        yield ((d, *annotate(d)) for d in documents)
+        yield ((d, annotate(d)) for d in documents)
         return
     try:
         yield _in_worker(executor, documents)
@@ -79,7 +82,7 @@ def _start_worker(annotate) -> ProcessPoolExecutor | None:
     try:
         # Forked, the worker inherits the loaded rules and the annotate function (not pickled).
         return ProcessPoolExecutor(
-            max_workers=1,
+            max_workers=WORKERS,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
             initargs=(annotate, os.getpid()),
@@ -99,8 +102,8 @@ def _in_worker(executor: ProcessPoolExecutor, documents):
             break
     while pending:
         document, future = pending.popleft()
-        annotation = future.result()
+        annotated = future.result()
         for following in queue:
             pending.append((following, executor.submit(_annotate_in_worker, following)))
             break
-        yield (document, *annotation)
+        yield document, annotated

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from tests.contract import assert_answer, assert_answer_json
 
 
 def ask(client, **body):
@@ -21,8 +22,7 @@ def test_ask_returns_the_contract_shape(client):
     assert set(top) >= {"text", "type", "score", "rule", "sentence", "span"}
     assert top["text"] == "$20 million"
     assert 0.0 <= top["score"] <= 1.0
-    start, end = top["span"]
-    assert top["sentence"]["text"][start:end] == top["text"]
+    assert_answer_json(top)
     assert top["sentence"]["doc"] == "blinken-central-asia"
 
 
@@ -121,3 +121,20 @@ def test_wrong_method_is_a_json_405(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, "x", "nan", "inf", True, [0.5], "1e"])
+def test_a_bad_min_score_is_a_400(client, value):
+    response = client.post("/api/ask", json={"question": "How much funding did Blinken announce?", "min_score": value})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_min_score"
+
+
+def test_min_score_drops_the_weaker_answers(client):
+    question = "How much additional funding did Blinken announce?"
+    everything = client.get("/api/ask", query_string={"q": question, "top_k": 10}).get_json()["answers"]
+    assert len(everything) > 1
+    floor = (everything[0]["score"] + everything[-1]["score"]) / 2
+    kept = client.get("/api/ask", query_string={"q": question, "top_k": 10, "min_score": str(floor)}).get_json()["answers"]
+    assert kept and all(a["score"] >= floor for a in kept)
+    assert [a["text"] for a in kept] == [a["text"] for a in everything if a["score"] >= floor]

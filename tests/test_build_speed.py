@@ -107,7 +107,7 @@ def documents(n=12):
 
 
 def plain(results):
-    return [(d.id, [s.text for s in sentences], [[e.to_json() for e in row] for row in annotated]) for d, sentences, annotated in results]
+    return [(d.id, [s.text for s in a.sentences], [[e.to_json() for e in row] for row in a.entities]) for d, a in results]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no fork")
@@ -119,7 +119,7 @@ def test_the_worker_process_annotates_exactly_as_in_process_and_in_order():
         parallel = plain(results)
     assert parallel == serial
     assert [d for d, _, _ in serial] == [d.id for d in docs]
-    assert serial[0][2] == [[e.to_json() for e in row] for row in split_and_annotate(docs[0], RULES)[1]]
+    assert serial[0][2] == [[e.to_json() for e in row] for row in split_and_annotate(docs[0], RULES).entities]
     assert not multiprocessing.active_children()
 
 

@@ -289,3 +289,34 @@ def test_participle_after_a_comma_is_about_the_noun_before():
 def test_score_noun_is_no_verb():
     c = clause("Lyon, who snatched a late 2-1 win at Nantes, lead the table.", "snatch")
     assert [o.text for o in c.objects] == ["a late 2-1 win"] and c.adjuncts[0].phrase.text == "Nantes"
+
+
+def test_a_purpose_right_after_an_event_noun_is_the_events():
+    c = clause("The merger is part of the expansion of the network to serve more towns.", "expand", kind="nominal")
+    assert [m.phrase.text for m in c.purposes] == ["serve more towns"]
+    c = clause("The expansion of the network was slow.", "expand", kind="nominal")
+    assert c.purposes == ()
+
+
+def test_a_short_quoted_phrase_is_one_noun_phrase():
+    c = clause('The mayor accused the critics of "lazy thinking and false alarms" on Monday.', "accuse")
+    assert [o.text for o in c.objects] == ["the critics"]
+    assert [(a.preposition, a.phrase.text) for a in c.adjuncts][0] == ("of", "lazy thinking and false alarms")
+    c = clause("She said the council was creating \u201ca rather grand folly\u201d.", "create")
+    assert [o.text for o in c.objects] == ["a rather grand folly"]
+
+
+def test_a_quoted_clause_keeps_its_own_structure():
+    assert clause('He said "we will go home" on Monday.', "go").subject.text == "we"
+
+
+def test_the_of_phrase_of_an_accusing_verb_is_the_verbs():
+    c = clause("The mayor accused the firm of fraud.", "accuse")
+    assert [o.text for o in c.objects] == ["the firm"] and [(a.preposition, a.phrase.text) for a in c.adjuncts] == [("of", "fraud")]
+    c = clause("The mayor praised the owner of the firm.", "praise")
+    assert [o.text for o in c.objects] == ["the owner of the firm"]
+
+
+def test_a_web_suffix_stays_in_its_word():
+    c = clause("The effects of the dot.com recession hurt the firm.", "hurt")
+    assert c.subject.text == "The effects of the dot.com recession"

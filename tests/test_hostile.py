@@ -13,6 +13,7 @@ import json
 import pytest
 
 QUESTION = "How much additional funding did Blinken announce?"
+from tests.contract import assert_answer, assert_answer_json
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:
@@ -38,8 +39,7 @@ def assert_answered(response, question: str | None = None) -> dict:
     if question is not None:
         assert body["question"] == question
     for answer in body["answers"]:
-        start, end = answer["span"]
-        assert answer["sentence"]["text"][start:end] == answer["text"]
+        assert_answer_json(answer)
         assert 0.0 <= answer["score"] <= 1.0
     return body
 
@@ -241,7 +241,7 @@ def test_punctuation_is_taken_literally(client, pipeline, question):
     assert_answered(client.post("/api/ask", json={"question": question}), question)
     assert_answered(client.get("/api/ask", query_string={"q": question}), question)
     for answer in pipeline.ask(question).answers:
-        assert answer.sentence[answer.span[0] : answer.span[1]] == answer.text
+        assert_answer(answer)
 
 
 @pytest.mark.parametrize("doc", ["*", "blinken*", "../corpus/blinken-central-asia", "blinken-central-asia.txt",

@@ -2,9 +2,11 @@
 
 import dataclasses
 import re
+
+import pytest
 from types import MappingProxyType
 
-from qa.extraction import chunk_confidence, phrases, range_end_fit, sites
+from qa.extraction import chunk_confidence, noun_phrases, phrases, range_end_fit, sites
 from qa.labels import NP, SITE
 from qa.question import analyze as analyze_with, answer_slot
 from qa.records import Hit, Match
@@ -100,3 +102,30 @@ def test_a_naming_question_prefers_the_name_the_sentence_gives():
     assert found.get("Grey Heron") == "noun-phrase-named"
     found = candidates("What did the old ferry carry?", "The old ferry, known as Grey Heron, carried the mail.", "ferry", "carried=carry")
     assert found.get("Grey Heron") != "noun-phrase-named"  # not a naming question
+
+
+def test_a_naming_question_takes_the_quoted_name_a_naming_verb_gives():
+    from qa.extraction import quoted_names
+
+    analysis = analyze("What was the old ferry nicknamed?")
+    found = quoted_names(hit("Dubbed 'the grey lady' for its colour, the old ferry sailed on.", "ferry"), analysis)
+    assert [c.text for c in found] == ["the grey lady"] or [c.text for c in found] == ["grey lady"]
+    found = quoted_names(hit('The school, known then as the "Eton of the hills", closed.', "school"), analyze("What was the school known as?"))
+    assert [c.text for c in found] == ["Eton of the hills"]
+    assert not quoted_names(hit("Dubbed 'the grey lady' for its colour, the old ferry sailed on.", "ferry"), analyze("What did the ferry carry?"))
+
+
+@pytest.mark.parametrize(
+    "sentence, phrase",
+    [
+        ("The lab explored sensor networks and video conferencing.", "video conferencing"),
+        ("Police said money laundering, not theft, was the charge.", "money laundering"),
+    ],
+)
+def test_a_gerund_closing_a_compound_noun_stays_in_it(sentence, phrase):
+    assert any(sentence[s:e].endswith(phrase) for s, e in noun_phrases(sentence))
+
+
+def test_a_gerund_opening_a_clause_is_no_part_of_the_noun():
+    sentence = "The man living in the house was a farmer."
+    assert all("living" not in sentence[s:e] for s, e in noun_phrases(sentence))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from qa.api import MAX_QUESTION_CHARS
+from tests.contract import assert_answer, assert_answer_json
 from tests.conftest import CORPUS
 
 EXAMPLES = 200
@@ -46,7 +47,7 @@ questions = st.one_of(any_text, corpus_questions, st.builds("{} {}?".format, st.
 def check_answers(answers, top_k=3):
     assert len(answers) <= top_k
     for a in answers:
-        assert a.sentence[a.span[0] : a.span[1]] == a.text
+        assert_answer(a)
         assert a.text.strip()
         assert 0.0 <= a.score <= 1.0
         assert all(0.0 <= v <= 1.0 for v in a.scores.values()), a.scores
@@ -80,7 +81,7 @@ def check_api_response(response):
     if response.status_code == 200:
         assert set(body) == {"question", "analysis", "answers"}
         for a in body["answers"]:
-            assert a["sentence"]["text"][a["span"][0] : a["span"][1]] == a["text"]
+            assert_answer_json(a)
             assert 0.0 <= a["score"] <= 1.0
     else:
         assert 400 <= response.status_code < 500

@@ -15,6 +15,9 @@ def test_suite_is_well_formed():
     assert len([i for i in items if not i["answers"]]) >= 8
     for item in items:
         for answer in item["answers"]:
+            if item.get("type") == "YESNO":
+                assert answer in ("yes", "no"), f"{item['question']!r}: a yes/no question is answered yes or no"
+                continue
             assert answer in text, f"{item['question']!r}: answer {answer!r} is not in the article"
         assert item["sentence"] in text
 

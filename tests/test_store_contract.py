@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.records import Entity
-from qa.store import BODY, TYPES, Clause, DocumentInfo, Query
+from qa.records import Entity, Reference
+from qa.store import BODY, REFERS, TYPES, Annotated, Clause, DocumentFacts, DocumentInfo, Query
 from qa.text import Sentence
 from qa.whoosh_store import WhooshStore
 from tests.rulesets import LEX
@@ -24,6 +24,17 @@ STORES = [pytest.param(whoosh, id="whoosh")]
 def sentences(doc: str, *texts: str, paragraphs=None) -> list[Sentence]:
     paragraphs = paragraphs or [0] * len(texts)
     return [Sentence(doc, i, p, 0, len(t), t) for i, (t, p) in enumerate(zip(texts, paragraphs))]
+
+
+def annotated(doc: str, *texts: str, paragraphs=None, entities=None, references=None, refers=None, facts=None) -> Annotated:
+    rows = sentences(doc, *texts, paragraphs=paragraphs)
+    return Annotated(
+        rows,
+        entities or [[] for _ in rows],
+        references or [[] for _ in rows],
+        refers or ["" for _ in rows],
+        facts or DocumentFacts(),
+    )
 
 
 def money(text: str) -> list[Entity]:
@@ -42,8 +53,11 @@ def store(request, tmp_path):
     with store.writer() as writer:
         texts = ("The port reopened on Monday.", "Oil prices rose at the port.", "The oil tanker paid $5 million.")
         info = DocumentInfo("d1" * 32, "Port news", "2024-05-01", "The Gazette", " ".join(texts))
-        writer.add("harbour", sentences("harbour", *texts, paragraphs=[0, 0, 1]), [[], [], money(texts[2])], info)
-        writer.add("farm", sentences("farm", "Wheat prices fell.", "The farm sold oil seed."), [[], []], DocumentInfo("f1" * 32))
+        writer.add("harbour", annotated("harbour", *texts, paragraphs=[0, 0, 1], entities=[[], [], money(texts[2])],
+                                        facts=DocumentFacts(headline="Port news", place="Elmford", country="Kenya", date="2024-05-01")),
+                   info)
+        writer.add("farm", annotated("farm", "Wheat prices fell.", "It sold oil seed.", references=[[], [Reference(0, 2, "It", "Elm Farm", "ORG", "pronoun")]],
+                                     refers=["", "Elm Farm"]), DocumentInfo("f1" * 32))
     yield store
     store.close()
 
@@ -113,14 +127,14 @@ def test_neighbours_stay_inside_their_document(store):
     with store.view() as view:
         assert [s.index for s in view.neighbours("harbour", 2, before=5)] == [0, 1]
         assert [s.index for s in view.neighbours("harbour", 0, before=2, after=1)] == [1]
-        assert [s.text for s in view.neighbours("farm", 0, before=1, after=5)] == ["The farm sold oil seed."]
+        assert [s.text for s in view.neighbours("farm", 0, before=1, after=5)] == ["It sold oil seed."]
         assert view.neighbours("nowhere", 3, before=2, after=2) == []
 
 
 def test_a_failed_write_changes_nothing(store):
     with pytest.raises(RuntimeError):
         with store.writer() as writer:
-            writer.add("late", sentences("late", "Oil spilled late."), [[]])
+            writer.add("late", annotated("late", "Oil spilled late."))
             raise RuntimeError("the writer's caller failed")
     with store.view() as view:
         assert "late" not in view.documents()
@@ -135,7 +149,7 @@ def test_deleting_and_replacing_a_document(store):
         assert view.neighbours("farm", 1, before=1) == []
     with store.writer() as writer:
         writer.delete("harbour")
-        writer.add("harbour", sentences("harbour", "The port closed.", "Oil prices fell."), [[], []])
+        writer.add("harbour", annotated("harbour", "The port closed.", "Oil prices fell."))
     with store.view() as view:
         assert view.documents() == {"harbour": 2}
         assert texts(view, view.search(words("port"), 10)) == ["The port closed."]
@@ -145,7 +159,7 @@ def test_deleting_and_replacing_a_document(store):
 def test_a_view_is_a_snapshot_and_a_later_view_sees_the_write(store):
     with store.view() as before:
         with store.writer() as writer:
-            writer.add("late", sentences("late", "Oil spilled late."), [[]])
+            writer.add("late", annotated("late", "Oil spilled late."))
         assert "late" not in before.documents()
     with store.view() as after:
         assert "late" in after.documents()
@@ -175,7 +189,7 @@ def test_digests_follow_adds_replacements_and_deletions(store):
         assert view.digests() == {"harbour": "d1" * 32, "farm": "f1" * 32}
     with store.writer() as writer:
         writer.delete("farm")
-        writer.add("farm", sentences("farm", "Barley rose."), [[]], DocumentInfo("f2" * 32))
+        writer.add("farm", annotated("farm", "Barley rose."), DocumentInfo("f2" * 32))
         writer.delete("harbour")
     with store.view() as view:
         assert view.digests() == {"farm": "f2" * 32}
@@ -185,7 +199,7 @@ def test_digests_follow_adds_replacements_and_deletions(store):
 
 def test_a_document_without_sentences_is_not_stored(store):
     with store.writer() as writer:
-        writer.add("empty", [], [], DocumentInfo("e" * 64))
+        writer.add("empty", annotated("empty"), DocumentInfo("e" * 64))
     with store.view() as view:
         assert view.document("empty") is None and "empty" not in view.digests() and "empty" not in view.documents()
 
@@ -193,7 +207,7 @@ def test_a_document_without_sentences_is_not_stored(store):
 def test_documents_are_listed_sorted_by_id(store):
     with store.writer() as writer:
         for doc in ("zebra", "apple", "mango"):
-            writer.add(doc, sentences(doc, f"The {doc} grew."), [[]], DocumentInfo(doc[0] * 64))
+            writer.add(doc, annotated(doc, f"The {doc} grew."), DocumentInfo(doc[0] * 64))
     with store.view() as view:
         assert list(view.documents()) == ["apple", "farm", "harbour", "mango", "zebra"]
 
@@ -204,8 +218,8 @@ def test_compaction_merges_many_small_writes_and_changes_no_content(store):
             doc = f"note{n:02d}"
             if n % 3 == 0:
                 writer.delete("farm")
-                writer.add("farm", sentences("farm", f"Wheat prices fell {n} times.", "The farm sold oil seed."), [[], []])
-            writer.add(doc, sentences(doc, f"Oil note number {n}."), [[]], DocumentInfo(f"{n:064d}"))
+                writer.add("farm", annotated("farm", f"Wheat prices fell {n} times.", "The farm sold oil seed."))
+            writer.add(doc, annotated(doc, f"Oil note number {n}."), DocumentInfo(f"{n:064d}"))
     with store.view() as view:
         before = (view.documents(), view.digests(), texts(view, view.search(words("oil"), 50)))
     merged = False
@@ -222,5 +236,20 @@ def test_compaction_merges_many_small_writes_and_changes_no_content(store):
 def test_a_store_verifies_after_writes(store):
     assert store.verify()
     with store.writer() as writer:
-        writer.add("late", sentences("late", "Oil spilled late."), [[]])
+        writer.add("late", annotated("late", "Oil spilled late."))
     assert store.verify()
+
+
+def test_references_and_the_names_they_stand_for_are_stored_and_searched(store):
+    with store.view() as view:
+        (found,) = view.search(Query((Clause(REFERS, tuple(LEX.stems("Elm")),),)), 10)
+        sentence = view.sentence(found.ref)
+        assert sentence.text == "It sold oil seed."
+        assert [(r.text, r.antecedent, r.label) for r in sentence.references] == [("It", "Elm Farm", "ORG")]
+
+
+def test_a_document_s_facts_come_back(store):
+    with store.view() as view:
+        facts = view.facts("harbour")
+        assert (facts.headline, facts.place, facts.country, facts.date) == ("Port news", "Elmford", "Kenya", "2024-05-01")
+        assert view.facts("farm") == DocumentFacts() and view.facts("nowhere") == DocumentFacts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from qa.store import DocumentInfo
+from qa.store import Annotated, DocumentFacts, DocumentInfo
 from qa.text import Sentence
 from qa.whoosh_store import MERGE_FANOUT, RECORDS, WhooshStore, merge_plan
 from tests.rulesets import LEX
@@ -42,7 +42,7 @@ def write_one(store, n: int) -> None:
     text = f"Note {n} about oil."
     with store.writer() as writer:
         writer.delete(doc)
-        writer.add(doc, [Sentence(doc, 0, 0, 0, len(text), text)], [[]], DocumentInfo(f"{n:064d}"))
+        writer.add(doc, Annotated([Sentence(doc, 0, 0, 0, len(text), text)], [[]], [[]], [""], DocumentFacts()), DocumentInfo(f"{n:064d}"))
 
 
 def test_segments_stay_few_when_compaction_runs_between_writes(tmp_path):

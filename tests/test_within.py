@@ -1,0 +1,42 @@
+"""'Where in X' questions: the answer lies inside X, so another country (or its city) is no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline import Pipeline
+from qa.question import analyze
+from tests.conftest import make_corpus
+from tests.rulesets import RULES
+
+ARTICLE = """Aid teams head for the coast
+France has offered to send a team of 40 engineers to help with the flood relief effort in Peru.
+Officials said the team would most likely work in the province of Elmora, near the coast.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("within")
+    return Pipeline(make_corpus(tmp, aid=ARTICLE), tmp / "index", refresh_interval=None)
+
+
+@pytest.mark.parametrize(
+    "question, within",
+    [
+        ("Where in Peru will the engineers work?", {"Peru"}),
+        ("Which part of the United Kingdom did he visit?", {"United Kingdom"}),
+        ("Which city in France hosts the final?", {"France"}),
+        ("Which parts of Lima were flooded?", {"Peru"}),  # a city stands for its country
+        ("Where will the engineers work?", set()),
+        ("Where is Peru?", set()),
+    ],
+)
+def test_within_names_the_country_asked_inside(question, within):
+    assert analyze(question, RULES).within == frozenset(within)
+
+
+def test_another_country_does_not_answer_where_in(pipeline):
+    answers = pipeline.ask("Where in Peru would the engineers most likely work?", top_k=5).answers
+    assert answers and all(a.text != "France" for a in answers)
+    assert any("Elmora" in a.text for a in answers)
