@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
 
-from qa import api, config, errors, form, openapi
+from qa import api, config, errors, form, openapi, security
 from qa.pipeline import Pipeline
 
 MAX_BODY_BYTES = 64 * 1024  # a question is at most 500 characters: 64 kB of JSON is plenty
@@ -19,7 +20,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment())
     if overrides:
         app.config.update(overrides)
+    security.init_app(app)
     app.json.sort_keys = False
+    _log_under_gunicorn()
     root = Path(app.root_path)
     rules_dir = app.config["RULES_DIR"]
     pipeline = Pipeline(
@@ -35,3 +38,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(form.bp)
     app.register_blueprint(openapi.bp)
     return app
+
+
+def _log_under_gunicorn() -> None:
+    """Send the service's own log lines (index builds, writes, swaps, failures) to gunicorn's error log (stderr)."""
+    server = logging.getLogger("gunicorn.error")
+    qa_log = logging.getLogger("qa")
+    if server.handlers and not qa_log.handlers:
+        for handler in server.handlers:
+            qa_log.addHandler(handler)
+        qa_log.setLevel(logging.INFO)
+        qa_log.propagate = False

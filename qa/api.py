@@ -1,11 +1,14 @@
-"""The JSON API blueprint: /api/ask, /api/health, /api/documents."""
+"""The JSON API blueprint: /api/ask, /api/health, /api/documents (read them; write them with the admin token)."""
 
 from __future__ import annotations
 
+import hmac
+import json
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
+from qa.corpus import MAX_DOCUMENT_BYTES, display_title
 from qa.errors import ApiError
 from qa.pipeline import Pipeline, Result, UnknownDocument
 
@@ -15,6 +18,11 @@ MAX_QUESTION_CHARS = 500
 MAX_TOP_K = 10
 DEFAULT_TOP_K = 3
 TOP_K_STRING = re.compile(r"0*(?:[1-9]|10)")  # top_k as a string: "3", "03", "10"
+MAX_PAGE = 10_000  # documents listed by one request at most
+COUNT_STRING = re.compile(r"[0-9]{1,9}")  # offset and limit in a query: ASCII digits, below a billion
+# Bodies taken as the article's text: text/plain, and what curl sends for --data-binary without a type.
+TEXT_TYPES = {"text/plain", "application/x-www-form-urlencoded", ""}
+TEXT_CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
 def pipeline() -> Pipeline:
@@ -160,13 +168,113 @@ def ask_endpoint():
 
 @bp.get("/health")
 def health():
-    """Report that the service answers, with the size of its index."""
-    manifest = pipeline().service.snapshot().manifest
-    return jsonify({"status": "ok", "documents": len(manifest.documents), "sentences": manifest.sentences})
+    """Report that the service answers, with the size of its index (live)."""
+    with pipeline().service.snapshot().store.view() as view:
+        return jsonify({"status": "ok", "documents": len(view.documents()), "sentences": view.sentence_count()})
+
+
+def validate_count(value, name: str, default: int | None, low: int, high: int) -> int | None:
+    """Return a paging parameter given as a query string (ASCII digits in low..high), or raise a 400."""
+    if value is None:
+        return default
+    if not COUNT_STRING.fullmatch(value) or not low <= int(value) <= high:
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be an integer from {low} to {high}")
+    return int(value)
+
+
+def page_of_documents(offset: int, limit: int | None) -> tuple[list[tuple[str, int]], int]:
+    """Return (the page of (document id, sentences) sorted by id, how many documents there are)."""
+    with pipeline().service.snapshot().store.view() as view:
+        documents = list(view.documents().items())
+    end = None if limit is None else offset + limit
+    return documents[offset:end], len(documents)
 
 
 @bp.get("/documents")
 def documents():
-    """List the indexed documents with their sentence counts."""
-    manifest = pipeline().service.snapshot().manifest
-    return jsonify([{"id": doc, "sentences": n} for doc, n in sorted(manifest.documents.items())])
+    """List the indexed documents with their sentence counts, sorted by id; ?offset=&limit= page it."""
+    offset = validate_count(request.args.get("offset"), "offset", 0, 0, 10**9 - 1)
+    limit = validate_count(request.args.get("limit"), "limit", None, 1, MAX_PAGE)
+    page, total = page_of_documents(offset, limit)
+    response = jsonify([{"id": doc, "sentences": n} for doc, n in page])
+    response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+def document_json(doc_id: str) -> dict:
+    """Return the API's body of one document: metadata, text and numbered sentences, from one snapshot."""
+    with pipeline().service.snapshot().store.view() as view:
+        document = view.document(doc_id)
+        sentences = view.sentences(doc_id) if document is not None else []
+    if document is None:
+        raise ApiError(404, "unknown_doc", f"no document with id {doc_id!r}")
+    info = document.info
+    return {
+        "id": doc_id,
+        "title": display_title(info.title, info.text),
+        "date": info.date,
+        "source": info.source,
+        "text": info.text,
+        "sentences": [{"index": s.index, "text": s.text} for s in sentences],
+    }
+
+
+@bp.get("/documents/<path:doc_id>")  # a path: an id holding "/" is an unknown document, not an unknown route
+def get_document(doc_id: str):
+    """Return one document: its metadata, its text and its sentences as indexed."""
+    return jsonify(document_json(doc_id))
+
+
+def require_admin() -> None:
+    """Let a write through only with the admin token (Authorization: Bearer), compared in constant time."""
+    token = current_app.config.get("ADMIN_TOKEN")
+    if not token:
+        raise ApiError(403, "writes_disabled", "writes are disabled: the server has no admin token (QA_ADMIN_TOKEN)")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # compare_digest on bytes: a str holding non-ASCII characters would raise a TypeError (a 500).
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("utf-8"), str(token).encode("utf-8")):
+        raise ApiError(401, "unauthorized", "a write needs 'Authorization: Bearer <admin token>'", {"WWW-Authenticate": 'Bearer realm="qa"'})
+
+
+def document_body() -> dict:
+    """Return the fields of a PUT body: the raw text (text/plain), or a JSON object's text and metadata."""
+    request.max_content_length = MAX_DOCUMENT_BYTES  # documents may be larger than questions
+    mimetype = request.mimetype
+    if mimetype in TEXT_TYPES:
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in TEXT_CHARSETS:
+            raise ApiError(415, "unsupported_media_type", "a plain-text document must be UTF-8 (charset=utf-8)")
+        return {"text": request.get_data(cache=False)}
+    if mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "the body must be text/plain; charset=utf-8 or application/json")
+    data = request.get_data(cache=False)
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
+        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_body", "the body must be a JSON object")
+    if "text" not in body:
+        raise ApiError(400, "missing_text", "'text' is required")
+    return {key: body.get(key) for key in ("text", "title", "date", "source")}
+
+
+@bp.put("/documents/<path:doc_id>")  # "../x" reaches the id check (400), not the router (404)
+def put_document(doc_id: str):
+    """Store a document (create or replace) and index it; answer once it is durable and searchable."""
+    require_admin()
+    written = pipeline().service.put(doc_id, **document_body())
+    response = jsonify({"id": written.id, "sentences": written.sentences, "replaced": written.replaced})
+    response.status_code = 200 if written.replaced else 201
+    if not written.replaced:
+        response.headers["Location"] = url_for("api.get_document", doc_id=written.id)
+    return response
+
+
+@bp.delete("/documents/<path:doc_id>")
+def delete_document(doc_id: str):
+    """Remove a document from the corpus and the index."""
+    require_admin()
+    if not pipeline().service.delete(doc_id):
+        raise ApiError(404, "unknown_doc", f"no document with id {doc_id!r}")
+    return "", 204

@@ -1,15 +1,19 @@
-"""Command line: `python -m qa ask|index|eval`."""
+"""Command line: `python -m qa ask|index|eval|add|remove`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+from pathlib import Path
 
 from qa.api import result_json
 from qa.config import from_environment
+from qa.corpus import DocumentError
 from qa.evaluation import evaluate, format_table, read_suite, summarize
+from qa.index import IndexBusy
 from qa.pipeline import Pipeline, UnknownDocument
 
 
@@ -55,6 +59,56 @@ def cmd_index(args, pipeline: Pipeline) -> int:
     return 0
 
 
+def default_id(path: str) -> str:
+    """Return a document id made from a file name: its stem in lower case, other characters as '-'.
+
+    >>> default_id("/tmp/Storm Closes Port (2).txt")
+    'storm-closes-port-2'
+    """
+    return re.sub(r"[^a-z0-9._-]+", "-", Path(path).stem.lower()).strip("-._")[:100]
+
+
+def cmd_add(args, pipeline: Pipeline) -> int:
+    if args.file == "-":
+        data, doc_id = sys.stdin.buffer.read(), args.id
+        if not doc_id:
+            print("error: --id is required when the text comes from standard input", file=sys.stderr)
+            return 2
+    else:
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+        doc_id = args.id or default_id(args.file)
+    try:
+        written = pipeline.service.put(doc_id, data, title=args.title, date=args.date, source=args.source)
+    except DocumentError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    except IndexBusy as exc:
+        print(f"error: {exc}; the file is stored and will be indexed by the next reconciliation", file=sys.stderr)
+        return 3
+    print(f"{'replaced' if written.replaced else 'added'} {written.id}: {written.sentences} sentences")
+    return 0
+
+
+def cmd_remove(args, pipeline: Pipeline) -> int:
+    try:
+        removed = pipeline.service.delete(args.id)
+    except DocumentError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    except IndexBusy as exc:
+        print(f"error: {exc}; the file is removed and the next reconciliation drops it from the index", file=sys.stderr)
+        return 3
+    if not removed:
+        print(f"error: no document with id {args.id!r}", file=sys.stderr)
+        return 2
+    print(f"removed {args.id}")
+    return 0
+
+
 def cmd_eval(args, pipeline: Pipeline) -> int:
     summary = summarize(evaluate(pipeline, read_suite(args.file)))
     if args.json:
@@ -85,6 +139,15 @@ def main(argv=None) -> int:
     ev = sub.add_parser("eval", help="score a JSONL question suite")
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add = sub.add_parser("add", help="add or replace a document (stored in the corpus, then indexed)")
+    add.add_argument("file", help="a UTF-8 text file, or - for standard input (with --id)")
+    add.add_argument("--id", help="the document id (default: the file name's stem in lower case)")
+    add.add_argument("--title", help="the title (default: the first line when it looks like a headline)")
+    add.add_argument("--date", help="the date, YYYY-MM-DD")
+    add.add_argument("--source", help="where the article comes from (a URL, a publisher)")
+    remove = sub.add_parser("remove", help="remove a document from the corpus and the index")
+    remove.add_argument("id")
     args = parser.parse_args(argv)
     pipeline = Pipeline(args.corpus, args.index, args.rules, refresh_interval=None)  # one command: nothing to refresh
-    return {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval}[args.command](args, pipeline)
+    commands = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "add": cmd_add, "remove": cmd_remove}
+    return commands[args.command](args, pipeline)

@@ -9,6 +9,7 @@ DEFAULTS = {
     "INDEX_DIR": "index",
     "RULES_DIR": None,  # None: the repository's rules/
     "REFRESH_SECONDS": 2.0,  # how often each process looks for corpus and rule changes
+    "ADMIN_TOKEN": None,  # the bearer token writes need; None: writes are disabled (403)
 }
 # Environment variable -> configuration key, and how to read its value.
 ENVIRONMENT = {
@@ -16,6 +17,7 @@ ENVIRONMENT = {
     "QA_INDEX_DIR": ("INDEX_DIR", str),
     "QA_RULES_DIR": ("RULES_DIR", str),
     "QA_REFRESH_SECONDS": ("REFRESH_SECONDS", float),
+    "QA_ADMIN_TOKEN": ("ADMIN_TOKEN", str),
 }
 
 

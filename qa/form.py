@@ -1,17 +1,20 @@
-"""The web form blueprint: ask a question, see answers highlighted in their sentences."""
+"""The web pages: ask a question and see answers highlighted in their sentences; list the documents; read one."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 
-from qa.api import MAX_QUESTION_CHARS, ask
+from qa.api import MAX_QUESTION_CHARS, ask, page_of_documents, pipeline, validate_count
+from qa.corpus import display_title
 from qa.errors import ApiError
 
 bp = Blueprint("form", __name__)
 MAX_EXAMPLES = 8
+PAGE_SIZE = 50  # documents listed on one page
 
 EXAMPLES_FILE = "examples.questions"  # in the corpus directory: questions about its articles
 
@@ -52,4 +55,53 @@ def index():
         error=error,
         examples=examples(current_app.extensions["qa"].service.corpus_dir),
         max_chars=MAX_QUESTION_CHARS,
+    )
+
+
+@bp.get("/documents")
+def documents():
+    """List the documents of the index (id, title, date, sentences), a page at a time."""
+    offset = validate_count(request.args.get("offset"), "offset", 0, 0, 10**9 - 1)
+    page, total = page_of_documents(offset, PAGE_SIZE)
+    rows = []
+    with pipeline().service.snapshot().store.view() as view:
+        for doc_id, count in page:
+            document = view.document(doc_id)
+            info = document.info if document is not None else None
+            rows.append(
+                {
+                    "id": doc_id,
+                    "title": display_title(info.title, info.text) if info else None,
+                    "date": info.date if info else None,
+                    "sentences": count,
+                }
+            )
+    return render_template(
+        "documents.html",
+        rows=rows,
+        total=total,
+        offset=offset,
+        previous=max(0, offset - PAGE_SIZE) if offset > 0 else None,
+        next=offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+    )
+
+
+@bp.get("/documents/<path:doc_id>")
+def article(doc_id: str):
+    """Show a document: its metadata and its numbered sentences, each with an anchor (#s<index>)."""
+    with pipeline().service.snapshot().store.view() as view:
+        document = view.document(doc_id)
+        sentences = view.sentences(doc_id) if document is not None else []
+    if document is None:
+        raise ApiError(404, "unknown_doc", f"no document with id {doc_id!r}")
+    info = document.info
+    paragraphs = [list(group) for _, group in itertools.groupby(sentences, key=lambda s: s.paragraph)]
+    return render_template(
+        "article.html",
+        doc_id=doc_id,
+        title=display_title(info.title, info.text),
+        date=info.date,
+        source=info.source,
+        sentences=sentences,
+        paragraphs=paragraphs,
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from qa.api import DEFAULT_TOP_K, MAX_QUESTION_CHARS, MAX_TOP_K, STRICT_STRINGS
+from qa.api import DEFAULT_TOP_K, MAX_PAGE, MAX_QUESTION_CHARS, MAX_TOP_K, STRICT_STRINGS
+from qa.corpus import DOC_ID, MAX_DOCUMENT_BYTES, MAX_SOURCE_CHARS, MAX_TITLE_CHARS
 
 bp = Blueprint("openapi", __name__)
 
@@ -22,6 +23,15 @@ _SPACE = "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200
 QUESTION_PATTERN = f"[^{_SPACE}]"
 # top_k given as a string: ASCII decimal digits naming 1..10 ("3", "03", "10").
 TOP_K_STRING_PATTERN = "^0*(?:[1-9]|10)$"
+# What qa.corpus.NOT_TEXT refuses in a document: C0 controls but \t \n \v \f \r, and DEL.
+_BINARY = "\\u0000-\\u0008\\u000e-\\u001f\\u007f"
+# A document's text: no binary character, and at least one that is not white space.
+TEXT_PATTERN = f"^[^{_BINARY}]*[^{_BINARY}{_SPACE}][^{_BINARY}]*$"
+# Where str.splitlines() breaks a line: a title or source is one line.
+_BREAKS = "\\n\\u000b\\f\\r\\u001c-\\u001e\\u0085\\u2028\\u2029"
+LINE_PATTERN = f"^[^{_BINARY}{_BREAKS}]*[^{_BINARY}{_BREAKS}{_SPACE}][^{_BINARY}{_BREAKS}]*$"
+DOC_ID_PATTERN = f"^{DOC_ID.pattern}$"
+BEARER = [{"bearerAuth": []}]
 
 ERROR_CODES = {
     400: "missing_question, empty_question, invalid_question, question_too_long, invalid_top_k, invalid_doc, "
@@ -30,6 +40,18 @@ ERROR_CODES = {
     405: "method_not_allowed",
     413: "payload_too_large (a body over 64 kB)",
     415: "unsupported_media_type (a POST body that is not application/json)",
+    500: "internal_error (never expected: a bug, logged by the server)",
+}
+DOCUMENT_ERRORS = {
+    400: "invalid_doc_id, invalid_text (not UTF-8, binary or control characters, not a string), empty_text, "
+    "missing_text, invalid_title, invalid_date, invalid_source, invalid_json, invalid_body",
+    401: "unauthorized (no or a wrong bearer token; with WWW-Authenticate: Bearer)",
+    403: "writes_disabled (the server has no admin token)",
+    404: "unknown_doc (no such document)",
+    413: f"payload_too_large (a body over {MAX_DOCUMENT_BYTES} bytes)",
+    415: "unsupported_media_type (neither text/plain; charset=utf-8 nor application/json)",
+    503: "busy (another write holds the index: retry after Retry-After seconds; a document already stored is "
+    "indexed by then), index_unavailable",
     500: "internal_error (never expected: a bug, logged by the server)",
 }
 
@@ -58,6 +80,40 @@ def _ask_responses(*statuses: int) -> dict:
     }
     responses.update({str(s): _error(s, what[s]) for s in statuses})
     return responses
+
+
+def _doc_error(status: int, what: str, headers: dict | None = None) -> dict:
+    response = {
+        "description": f"{what}. Codes: {DOCUMENT_ERRORS[status]}.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_WWW_AUTHENTICATE = {"WWW-Authenticate": {"description": "Bearer", "required": True, "schema": {"type": "string"}}}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "required": True, "schema": {"type": "string"}}}
+
+
+def _write_errors(*statuses: int) -> dict:
+    what = {
+        400: "A bad id, text, metadata or body",
+        401: "No or a wrong admin token",
+        403: "Writes are disabled on this server",
+        404: "No such document (or path)",
+        413: f"The body is larger than {MAX_DOCUMENT_BYTES} bytes",
+        415: "The body is neither plain UTF-8 text nor JSON",
+        503: "The index is busy or unavailable",
+        500: "The server failed (a bug)",
+    }
+    headers = {401: _WWW_AUTHENTICATE, 503: _RETRY_AFTER}
+    return {str(s): _doc_error(s, what[s], headers.get(s)) for s in statuses}
+
+
+def path_param(name: str, schema: dict, description: str) -> dict:
+    """Return a path parameter object."""
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
 def query(name: str, schema: dict, description: str, required: bool = False) -> dict:
@@ -260,7 +316,66 @@ def spec() -> dict:
             "additionalProperties": False,
             "properties": {"id": {"type": "string", "minLength": 1}, "sentences": {"type": "integer", "minimum": 0}},
         },
+        "DocumentDetail": {
+            "type": "object",
+            "description": "A document as indexed: its metadata, its text and its sentences (from one snapshot).",
+            "required": ["id", "title", "date", "source", "text", "sentences"],
+            "additionalProperties": False,
+            "properties": {
+                "id": _string("The document id.", minLength=1),
+                "title": _string("The title; without one, the first line when it looks like a headline.", nullable=True),
+                "date": _string("The date given with the document.", format="date", nullable=True),
+                "source": _string("Where the document comes from.", nullable=True),
+                "text": _string("The text as uploaded (front matter excluded)."),
+                "sentences": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["index", "text"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "index": {"type": "integer", "minimum": 0, "description": "Its anchor: /documents/{id}#s{index}."},
+                            "text": _string("The sentence.", minLength=1),
+                        },
+                    },
+                },
+            },
+        },
+        "DocumentRequest": {
+            "type": "object",
+            "required": ["text"],
+            "properties": {
+                "text": _string(
+                    f"The article: UTF-8 text, at most {MAX_DOCUMENT_BYTES} bytes, no control characters but "
+                    "tab and line breaks, not only white space.",
+                    pattern=TEXT_PATTERN,
+                ),
+                "title": _string(f"The title: one line of at most {MAX_TITLE_CHARS} characters.", maxLength=MAX_TITLE_CHARS,
+                                 pattern=LINE_PATTERN, nullable=True),
+                "date": _string("The date, YYYY-MM-DD.", format="date", pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$", nullable=True),
+                "source": _string(f"Where it comes from (a URL, a publisher): one line of at most {MAX_SOURCE_CHARS} characters.",
+                                  maxLength=MAX_SOURCE_CHARS, pattern=LINE_PATTERN, nullable=True),
+            },
+        },
+        "WriteResult": {
+            "type": "object",
+            "required": ["id", "sentences", "replaced"],
+            "additionalProperties": False,
+            "properties": {
+                "id": _string("The document id.", pattern=DOC_ID_PATTERN),
+                "sentences": {"type": "integer", "minimum": 0, "description": "Sentences of the version written."},
+                "replaced": {"type": "boolean", "description": "Whether a document with this id was replaced."},
+            },
+        },
     }
+    doc_id_read = path_param("doc_id", {"type": "string", "minLength": 1}, "The document id.")
+    doc_id_write = path_param(
+        "doc_id",
+        {"type": "string", "pattern": DOC_ID_PATTERN},
+        "The document id: 1 to 100 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit.",
+    )
+    offset = query("offset", {"type": "integer", "minimum": 0, "maximum": 10**9 - 1}, "How many documents to skip (default 0).")
+    html = {"text/html": {"schema": {"type": "string"}}}
     paths = {
         "/api/ask": {
             "get": {
@@ -301,17 +416,115 @@ def spec() -> dict:
         "/api/documents": {
             "get": {
                 "operationId": "documents",
-                "summary": "List the indexed documents with their sentence counts",
+                "summary": "List the indexed documents with their sentence counts, a page at a time",
+                "parameters": [
+                    offset,
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "How many documents at most (default: all)."),
+                ],
                 "responses": {
                     "200": {
                         "description": "The documents, sorted by id.",
+                        "headers": {
+                            "X-Total-Count": {
+                                "description": "How many documents the index holds.",
+                                "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                            }
+                        },
                         "content": {
                             "application/json": {
                                 "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}
                             }
                         },
                     },
+                    "400": {
+                        "description": "A bad paging parameter. Codes: invalid_offset, invalid_limit.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
                     "500": _error(500, "The server failed (a bug)"),
+                },
+            }
+        },
+        "/api/documents/{doc_id}": {
+            "get": {
+                "operationId": "getDocument",
+                "summary": "Return one document: its metadata, text and numbered sentences",
+                "parameters": [doc_id_read],
+                "responses": {
+                    "200": {
+                        "description": "The document.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocumentDetail"}}},
+                    },
+                    **_write_errors(404, 500),
+                },
+            },
+            "put": {
+                "operationId": "putDocument",
+                "summary": "Store a document (create or replace) and index it; answers once it is durable and searchable",
+                "security": BEARER,
+                "parameters": [doc_id_write],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/plain": {
+                            "schema": {
+                                "type": "string",
+                                "pattern": TEXT_PATTERN,
+                                "description": f"The article as UTF-8 text (charset utf-8), at most {MAX_DOCUMENT_BYTES} bytes.",
+                            }
+                        },
+                        "application/json": {"schema": {"$ref": "#/components/schemas/DocumentRequest"}},
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "A document with this id was replaced.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WriteResult"}}},
+                    },
+                    "201": {
+                        "description": "The document was created.",
+                        "headers": {
+                            "Location": {"description": "The document's URL.", "required": True, "schema": {"type": "string"}}
+                        },
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WriteResult"}}},
+                    },
+                    **_write_errors(400, 401, 403, 404, 413, 415, 503, 500),
+                },
+            },
+            "delete": {
+                "operationId": "deleteDocument",
+                "summary": "Remove a document from the corpus and the index",
+                "security": BEARER,
+                "parameters": [doc_id_write],
+                "responses": {
+                    "204": {"description": "The document was removed."},
+                    **_write_errors(400, 401, 403, 404, 503, 500),
+                },
+            },
+        },
+        "/documents": {
+            "get": {
+                "operationId": "documentsPage",
+                "summary": "The documents page: id, title, date and sentence count, a page at a time",
+                "parameters": [offset],
+                "responses": {
+                    "200": {"description": "An HTML page.", "content": html},
+                    "400": {
+                        "description": "A bad offset. Codes: invalid_offset.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                    "500": _error(500, "The server failed (a bug)"),
+                },
+            }
+        },
+        "/documents/{doc_id}": {
+            "get": {
+                "operationId": "articlePage",
+                "summary": "The article page: a document's numbered sentences, each with an anchor #s{index}",
+                "parameters": [doc_id_read],
+                "responses": {
+                    "200": {"description": "An HTML page.", "content": html},
+                    **_write_errors(404, 500),
                 },
             }
         },
@@ -349,10 +562,21 @@ def spec() -> dict:
             "description": "Rule-based question answering over news articles, with no language model. "
             "Every error has the body {\"error\": {\"code\": str, \"message\": str}}: 400 for a bad request, "
             "404 for an unknown path or document, 405 for a wrong method (with an Allow header), 413 for a "
-            "body over 64 kB, 415 for a POST body that is not JSON.",
+            "body over 64 kB (2 MB for a document), 415 for a body of another type. Writes (PUT and DELETE of "
+            "/api/documents/{doc_id}) need 'Authorization: Bearer <admin token>': 401 without it or with a wrong "
+            "one, 403 when the server has no token. Every response carries X-Content-Type-Options: nosniff, "
+            "Content-Security-Policy: default-src 'self'; frame-ancestors 'none' and Referrer-Policy: no-referrer; "
+            "JSON escapes <, > and & as \\u003c, \\u003e, \\u0026.",
         },
         "paths": paths,
         "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The admin token (ADMIN_TOKEN, or QA_ADMIN_TOKEN in the environment).",
+                }
+            },
             "schemas": schemas,
             "responses": {
                 "NotFound": _error(404, "No such path"),

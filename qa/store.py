@@ -8,7 +8,14 @@ contract, so that another engine can be checked by the same tests.
 - `SentenceStore.view()` yields a `StoreView`: one consistent snapshot, used
   by one thread for one request (search, sentences, neighbours, statistics).
 - `SentenceStore.writer()` yields a `StoreWriter` that adds and deletes whole
-  documents and commits them together when the block ends without error.
+  documents and commits them together when the block ends without error: a
+  writer killed midway leaves the store as it was before the block.
+- Each document carries a `DocumentInfo`: the digest of the file it was read
+  from (what reconciliation with the corpus compares), its metadata and text.
+  A document without sentences is not stored.
+- `SentenceStore.compact()` merges what many small writes fragmented (called
+  in the background, never on a write); `verify()` tells whether the store's
+  files are intact.
 
 Publishing (which store is current), locking and refreshing are not the
 store's business: they live in `qa/index.py` and `qa/service.py`.
@@ -91,6 +98,26 @@ class Annotated:
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """What a store records of a document besides its sentences: the file it came from, its metadata, its text."""
+
+    digest: str = ""  # SHA-256 of the corpus file the document was read from
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    source: str | None = None
+    text: str = ""  # the document's text, front matter excluded
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A stored document: its id, what was recorded of it and its number of sentences."""
+
+    id: str
+    info: DocumentInfo
+    sentences: int
+
+
+@dataclass(frozen=True)
 class Found:
     """A search result: the sentence's score and a reference that only its view understands."""
 
@@ -114,7 +141,16 @@ class StoreView(Protocol):
         """Return what a document says of itself (empty facts for an unknown document)."""
 
     def documents(self) -> dict[str, int]:
-        """Return every document id with its number of sentences."""
+        """Return every document id with its number of sentences, sorted by id."""
+
+    def document(self, doc: str) -> StoredDocument | None:
+        """Return a document's record, or None if the store does not hold it."""
+
+    def sentences(self, doc: str) -> list[StoredSentence]:
+        """Return every sentence of a document in order (none for an unknown document)."""
+
+    def digests(self) -> dict[str, str]:
+        """Return every document id with the digest of the file it was read from."""
 
     def has_document(self, doc: str) -> bool:
         """Tell whether the store holds a document."""
@@ -129,8 +165,8 @@ class StoreView(Protocol):
 class StoreWriter(Protocol):
     """Adds and deletes whole documents; what it did is visible to views opened after its commit."""
 
-    def add(self, doc: str, annotated: Annotated) -> None:
-        """Add a document's annotated sentences (replacing the document if it is there)."""
+    def add(self, doc: str, annotated: Annotated, info: DocumentInfo | None = None) -> None:
+        """Add a document's annotated sentences and its record (delete it first to replace it)."""
 
     def delete(self, doc: str) -> None:
         """Delete a document's sentences."""
@@ -144,6 +180,12 @@ class SentenceStore(Protocol):
 
     def writer(self) -> AbstractContextManager[StoreWriter]:
         """Yield a writer; leaving the block commits, an exception discards what it did."""
+
+    def compact(self) -> bool:
+        """Merge what small writes fragmented, if it is worth it now; return whether anything was merged."""
+
+    def verify(self) -> bool:
+        """Tell whether the store's files are intact (none missing, truncated or altered since written)."""
 
     def close(self) -> None:
         """Release the store's files."""

@@ -1,8 +1,27 @@
-"""The sentence store on Whoosh: one Whoosh document per sentence, BM25F scores summed by qa/bm25.py."""
+"""The sentence store on Whoosh: one Whoosh document per sentence, BM25F scores summed by qa/bm25.py.
+
+A document's record (`DocumentInfo`) rides on its first sentence: stored, and
+its file digest indexed as a `version` term ("<doc>/<digest>"), so that the
+digests of every document come from one walk of a term list.
+
+Whoosh writes a commit as new immutable segment files, then a new table of
+contents naming them (renamed into place: a killed commit leaves the previous
+generation). Just before the table of contents is written, the SHA-256 of
+every new segment file is recorded in `segments.json`; `verify()` checks the
+files the current table of contents names against those records, so a
+truncated, zeroed or altered segment is caught though the index changes in
+place. Writes commit without merging; `compact()` merges size tiers of
+segments and rewrites segments that are mostly deleted sentences.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import math
+import os
+import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -10,13 +29,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.reading import SegmentReader
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from qa import bm25
 from qa.lexicon import TERM, TERM_MIN_LENGTH, Lexicon
 from qa.records import Entity, Reference
-from qa.store import BODY, Annotated, DocumentFacts, Found, Query, StoredSentence
+from qa.store import BODY, Annotated, DocumentFacts, DocumentInfo, Found, Query, StoredDocument, StoredSentence
 from qa.text import stem
 
 # BM25F parameters. A sentence is short: a word said twice says little more than once (low K1).
@@ -26,6 +46,10 @@ BM25_B = 0.75
 BM25_K1 = 0.5
 WRITER_MEMORY_MB = 128  # Whoosh's indexing buffer: larger batches, fewer segments to merge
 STORED_CACHE = 8192  # sentences per reader: a hit and the sentences before it are read again and again
+TOC_FILE = re.compile(r"_MAIN_[0-9]+\.toc")  # Whoosh's table of contents of one generation
+RECORDS = "segments.json"  # the SHA-256 of every segment file, recorded as it is written
+MERGE_FANOUT = 4  # this many segments of one size tier (sizes within a factor 4) are merged into one
+EXPUNGE_SHARE = 0.3  # a segment whose sentences are this share deleted is rewritten without them
 
 
 def analyzer(lexicon: Lexicon):
@@ -52,6 +76,8 @@ def schema(lexicon: Lexicon) -> Schema:
         refers=TEXT(analyzer=analyzer(lexicon), stored=True),  # the names the sentence's pronouns and descriptions stand for
         references=STORED(),
         facts=STORED(),  # the document's facts, on its first sentence only
+        version=ID(),  # on a document's first sentence: "<doc>/<file digest>"
+        info=STORED(),  # on a document's first sentence: its DocumentInfo
     )
 
 
@@ -60,49 +86,178 @@ def sentence_id(doc: str, index: int) -> str:
     return f"{doc}#{index}"
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _segment_files(names, segment) -> list[str]:
+    prefix = segment.segment_id() + "."
+    return sorted(n for n in names if n.startswith(prefix))
+
+
+def merge_plan(segments) -> list:
+    """Return the segments worth merging now (none: leave them): a full size tier, or one mostly deleted."""
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        tiers.setdefault(int(math.log(max(segment.doc_count_all(), 1), MERGE_FANOUT)), []).append(segment)
+    for tier in sorted(tiers):
+        if len(tiers[tier]) >= MERGE_FANOUT:
+            # The full tier with every smaller segment: what is merged never waits for a bigger tier to fill.
+            return [s for t in sorted(tiers) if t <= tier for s in tiers[t]]
+    for segment in segments:
+        if segment.deleted_count() > EXPUNGE_SHARE * segment.doc_count_all():
+            return [segment]
+    return []
+
+
 class WhooshStore:
     """A sentence store in one Whoosh index directory."""
 
-    def __init__(self, ix):
+    def __init__(self, ix, path: Path | None = None):
         self._ix = ix
+        self._path = Path(path) if path is not None else None
         self._local = threading.local()  # one searcher per thread
+        self._verified: dict[str, tuple] = {}  # segment file -> (inode, size, mtime) when its digest was checked
 
     @classmethod
     def create(cls, path: Path, lexicon: Lexicon) -> "WhooshStore":
         """Create an empty store in a directory."""
-        return cls(whoosh_index.create_in(str(path), schema(lexicon)))
+        store = cls(whoosh_index.create_in(str(path), schema(lexicon)), path)
+        store._write_records({})
+        return store
 
     @classmethod
     def open(cls, path: Path) -> "WhooshStore":
         """Open the store of a directory."""
-        return cls(whoosh_index.open_dir(str(path)))
+        return cls(whoosh_index.open_dir(str(path)), path)
 
     @staticmethod
     def exists(path: Path) -> bool:
-        """Tell whether a directory holds a store."""
-        return whoosh_index.exists_in(str(path))
+        """Tell whether a directory holds a store (a table of contents: whether it is intact is verify's business)."""
+        try:
+            return any(TOC_FILE.fullmatch(name) for name in os.listdir(path))
+        except OSError:
+            return False
 
     @contextlib.contextmanager
     def view(self):
         """Yield this thread's snapshot, refreshed when the index changed since it was opened."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
-        self._local.searcher = searcher
+        if searcher is None or not searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): Whoosh 2.7.4 reuses no reader anyway (it keys them by
+            # generation, looks them up by segment id), and when a merge deletes a file under its retry loop
+            # it closes the old reader twice and raises ReaderClosed.
+            fresh = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+            if searcher is not None:
+                searcher.close()  # this thread's own: no view of it is in use
+            searcher = self._local.searcher = fresh
         yield WhooshView(searcher)
 
     @contextlib.contextmanager
     def writer(self):
-        """Yield a writer; leaving the block commits (merging small segments), an exception cancels."""
-        writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+        """Yield a writer; leaving the block commits a new segment (merging nothing), an exception cancels."""
+        writer = self._recording(self._ix.writer(limitmb=WRITER_MEMORY_MB))
         try:
             yield WhooshWriter(writer)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)
+
+    def compact(self) -> bool:
+        """Merge a full size tier of segments, or rewrite a mostly deleted one; return whether it merged."""
+        if not merge_plan(self._ix._segments()):
+            return False
+        writer = self._recording(self._ix.writer(limitmb=WRITER_MEMORY_MB))
+        merged = []
+
+        def policy(w, segments):
+            plan = merge_plan(segments)
+            for segment in plan:
+                if segment.doc_count():  # a segment of deleted sentences only is dropped, not read
+                    reader = SegmentReader(w.storage, w.schema, segment)
+                    w.add_reader(reader)
+                    reader.close()
+            merged.extend(plan)
+            return [s for s in segments if s not in plan]
+
+        try:
+            writer.commit(mergetype=policy)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return bool(merged)
+
+    def segment_count(self) -> int:
+        """Return how many segments the store's current generation has."""
+        return len(self._ix._segments())
+
+    # --- integrity ---------------------------------------------------------------------------
+
+    def _records_path(self) -> Path:
+        if self._path is None:
+            raise RuntimeError("a store opened without its directory keeps no integrity records")
+        return self._path / RECORDS
+
+    def _read_records(self) -> dict[str, str]:
+        data = json.loads(self._records_path().read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("integrity records are not an object")
+        return data
+
+    def _write_records(self, records: dict[str, str]) -> None:
+        path = self._records_path()
+        staged = path.with_name(f".{RECORDS}.{os.getpid()}.{threading.get_ident()}")
+        staged.write_text(json.dumps(records, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(staged, path)
+
+    def _recording(self, writer):
+        """Make a Whoosh writer record the digests of its segment files before its table of contents names them."""
+        commit_toc = writer._commit_toc
+
+        def record_then_commit(segments):
+            names = set(os.listdir(self._path))
+            for name in names:
+                if name.startswith(f".{RECORDS}."):  # staged by a writer that was killed (this one holds the lock)
+                    (self._path / name).unlink(missing_ok=True)
+            records = {n: d for n, d in self._read_records().items() if n in names}
+            for segment in segments:
+                for name in _segment_files(names, segment):
+                    if name not in records:
+                        records[name] = _sha256(self._path / name)
+            self._write_records(records)
+            commit_toc(segments)
+
+        writer._commit_toc = record_then_commit
+        return writer
+
+    def verify(self) -> bool:
+        """Tell whether every segment file the current table of contents names has the digest recorded when written."""
+        try:
+            records = self._read_records()
+            segments = self._ix._segments()
+            names = set(os.listdir(self._path))
+            for segment in segments:
+                files = _segment_files(names, segment)
+                if not files:
+                    return False
+                for name in files:
+                    path = self._path / name
+                    st = path.stat()
+                    key = (st.st_ino, st.st_size, st.st_mtime_ns)
+                    if self._verified.get(name) == key:
+                        continue  # segment files never change once written: checked once per process
+                    if records.get(name) != _sha256(path):
+                        return False
+                    self._verified[name] = key
+            return True
+        except Exception:  # a missing or unreadable file, a damaged table of contents or record
+            return False
 
     @contextlib.contextmanager
     def searcher(self):
@@ -125,8 +280,9 @@ class WhooshWriter:
     def __init__(self, writer):
         self._writer = writer
 
-    def add(self, doc: str, annotated: Annotated) -> None:
-        """Add a document's annotated sentences."""
+    def add(self, doc: str, annotated: Annotated, info: DocumentInfo | None = None) -> None:
+        """Add a document's annotated sentences; its facts and record ride on the first."""
+        info = info or DocumentInfo()
         rows = zip(annotated.sentences, annotated.entities, annotated.references, annotated.refers)
         for number, (sentence, found, references, refers) in enumerate(rows):
             fields = dict(
@@ -142,7 +298,7 @@ class WhooshWriter:
                 references=[r.to_json() for r in references],
             )
             if number == 0:
-                fields["facts"] = annotated.facts.to_json()
+                fields.update(facts=annotated.facts.to_json(), version=f"{doc}/{info.digest}", info=dict(info.__dict__))
             self._writer.add_document(**fields)
 
     def delete(self, doc: str) -> None:
@@ -152,6 +308,24 @@ class WhooshWriter:
 
 _STORED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _STORED_LOCK = threading.Lock()
+_COUNTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # reader -> sentences per document
+
+
+def _terms(reader, field: str):
+    for term in reader.lexicon(field):
+        yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _live(reader, field: str, term: str) -> int:
+    """Return how many live documents of a leaf reader hold a term."""
+    if not reader.has_deletions():
+        return reader.doc_frequency(field, term)
+    count = 0
+    postings = reader.postings(field, term)
+    while postings.is_active():
+        count += not reader.is_deleted(postings.id())
+        postings.next()
+    return count
 
 
 class WhooshView:
@@ -171,6 +345,7 @@ class WhooshView:
         fields = cache.get(docnum)
         if fields is None:
             fields = self._searcher.stored_fields(docnum)
+            fields.pop("info", None)  # a document's record and text: not kept for every hit
             cache[docnum] = fields
             if len(cache) > STORED_CACHE:
                 cache.popitem(last=False)
@@ -223,15 +398,45 @@ class WhooshView:
         return found
 
     def documents(self) -> dict[str, int]:
-        """Return every document id with its number of live sentences."""
-        counts = {}
+        """Return every document id with its number of live sentences, sorted by id."""
         reader = self._searcher.reader()
-        for term in reader.lexicon("doc"):
-            doc = term.decode("utf-8") if isinstance(term, bytes) else term
-            count = len(bm25.docs_of(self._searcher, "doc", doc))
-            if count:
-                counts[doc] = count
-        return counts
+        with _STORED_LOCK:
+            counts = _COUNTS.get(reader)
+        if counts is None:
+            found: dict[str, int] = {}
+            for leaf, _ in reader.leaf_readers():
+                for doc in _terms(leaf, "doc"):
+                    count = _live(leaf, "doc", doc)
+                    if count:
+                        found[doc] = found.get(doc, 0) + count
+            counts = dict(sorted(found.items()))
+            with _STORED_LOCK:
+                _COUNTS[reader] = counts
+        return dict(counts)
+
+    def document(self, doc: str) -> StoredDocument | None:
+        """Return a document's record and sentence count, or None."""
+        docnum = self._docnum(sentence_id(doc, 0))
+        if docnum is None:
+            return None
+        fields = self._searcher.stored_fields(docnum)  # not cached: it holds the whole text
+        info = DocumentInfo(**fields.get("info", {}))
+        return StoredDocument(doc, info, len(bm25.docs_of(self._searcher, "doc", doc)))
+
+    def sentences(self, doc: str) -> list[StoredSentence]:
+        """Return every live sentence of a document, in order."""
+        found = [self.sentence(docnum) for docnum in bm25.docs_of(self._searcher, "doc", doc)]
+        return sorted(found, key=lambda s: s.index)
+
+    def digests(self) -> dict[str, str]:
+        """Return every document id with the digest of its file, from the version terms of first sentences."""
+        found = {}
+        for leaf, _ in self._searcher.reader().leaf_readers():
+            for term in _terms(leaf, "version"):
+                if _live(leaf, "version", term):
+                    doc, _, digest = term.rpartition("/")
+                    found[doc] = digest
+        return found
 
     def has_document(self, doc: str) -> bool:
         """Tell whether the store holds a live sentence of a document."""

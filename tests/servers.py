@@ -48,11 +48,12 @@ def thread_server(app):
 
 
 @contextlib.contextmanager
-def live_app(tmp: Path):
+def live_app(tmp: Path, admin_token: str | None = None):
     """Serve the app in a thread over a private copy of the corpus and a fresh index; yield its base URL."""
     from app import create_app
 
-    app = create_app({"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index")})
+    config = {"CORPUS_DIR": str(copy_corpus(tmp / "corpus")), "INDEX_DIR": str(tmp / "index"), "ADMIN_TOKEN": admin_token}
+    app = create_app(config)
     app.extensions["qa"].service.ensure()
     with thread_server(app) as base_url:
         yield base_url
@@ -60,30 +61,41 @@ def live_app(tmp: Path):
 
 def get_json(base_url: str, path: str, timeout: float = 10.0):
     """GET a path of a local server and return (status, parsed JSON body)."""
+    return request(base_url, "GET", path, timeout=timeout)[:2]
+
+
+def request(base_url: str, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None,
+            timeout: float = 30.0) -> tuple[int, object, dict]:
+    """Send a request to a local server and return (status, parsed JSON body or None, headers)."""
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request(method, path, body, headers or {})
         response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
+        data = response.read()
+        return response.status, json.loads(data) if data else None, dict(response.getheaders())
     finally:
         connection.close()
 
 
 @contextlib.contextmanager
-def gunicorn(corpus_dir: Path, index_dir: Path, log_path: Path, workers: int = 3, ready_timeout: float = 60.0):
+def gunicorn(corpus_dir: Path, index_dir: Path, log_path: Path, workers: int = 3, ready_timeout: float = 60.0, **config):
     """Run the production server (gunicorn) over a corpus and index; yield its base URL.
 
     gunicorn binds 127.0.0.1:0 and its log names the port it got, so no port is
-    guessed. The server is terminated (then killed) on exit.
+    guessed. No control socket (its default path is shared by every gunicorn
+    of the user); the access log goes to the same log. The server is
+    terminated (then killed) on exit. Extra keyword arguments are app config.
     """
-    config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir)}
+    config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir), **config}
     command = [
         sys.executable, "-m", "gunicorn",
         "--workers", str(workers),
         "--bind", f"{HOST}:0",
         "--timeout", "60",
         "--graceful-timeout", "5",
+        "--no-control-socket",
+        "--access-logfile", "-",
         f"app:create_app({config!r})",
     ]
     log = open(log_path, "wb")

@@ -162,3 +162,38 @@ def test_an_overlong_question_pasted_past_maxlength_is_reported(page, live_serve
     p = page.page
     p.goto(live_server + "/?q=" + "x" * 600)
     expect(p.locator('[role="alert"]')).to_be_visible()
+
+
+def test_an_answer_links_to_its_sentence_highlighted_in_the_article(page, live_server, tmp_path):
+    console: list[str] = []
+    page.page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    p = page.ask(live_server, "How much additional funding did Blinken announce?")
+    link = p.locator(".answer").first.locator("a.source")
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/documents/blinken-central-asia#s\d+", href)
+    with p.expect_navigation():
+        link.click()
+    target = p.locator(f"#{href.split('#')[1]}")
+    expect(target).to_contain_text("$20 million")
+    # Highlighted by the stylesheet's :target rule, no script: the only sentence with that background.
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 224, 102)"
+    assert p.evaluate(
+        "[...document.querySelectorAll('.sentence')].filter(e => getComputedStyle(e).backgroundColor === 'rgb(255, 224, 102)').length"
+    ) == 1
+    assert target.bounding_box()["y"] < 800  # scrolled into view
+    expect(p.locator("h1")).to_be_visible()
+    p.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    assert not [line for line in console if "Content Security Policy" in line or line.startswith("error")], console
+
+
+def test_the_documents_page_lists_the_corpus_and_links_to_articles(page, live_server):
+    p = page.page
+    p.goto(live_server + "/documents")
+    row = p.locator("table.documents tbody tr").first
+    expect(row.locator("td.count")).to_have_text("57")
+    with p.expect_navigation():
+        row.locator("a").click()
+    expect(p.locator("#s0")).to_be_visible()
+    assert p.locator(".sentence").count() == 57
+    # The stylesheet loaded under the Content-Security-Policy (the body's font is not the browser default).
+    assert "system-ui" in p.evaluate("getComputedStyle(document.body).fontFamily")

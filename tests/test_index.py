@@ -1,4 +1,4 @@
-"""The sentence index: built on first use, rebuilt when stale, swapped in atomically."""
+"""The sentence index: built on first use, reconciled with the corpus incrementally, rebuilt and swapped in atomically."""
 
 import os
 
@@ -16,30 +16,39 @@ def test_first_use_builds_the_index(tmp_path):
     pipeline = Pipeline(corpus, tmp_path / "index")
     result = pipeline.ask("Where does Alice Walker live?")
     assert [a.text for a in result.answers][:1] == ["Paris"]
-    manifest = pipeline.service.manifest
-    assert manifest.documents == {"one": 2, "two": 1}
-    assert manifest.sentences == 3
+    state = pipeline.service.state()
+    assert state.documents == {"one": 2, "two": 1}
+    assert state.sentences == 3
 
 
-def test_a_changed_corpus_makes_the_index_stale_and_it_is_rebuilt(tmp_path):
-    corpus = make_corpus(tmp_path, one="Alice lives in Paris.")
+def test_a_changed_corpus_makes_the_index_stale_and_it_is_reconciled_in_place(tmp_path):
+    corpus = make_corpus(tmp_path, one="Alice lives in Paris.", two="Bob lives in Rome.")
     index = Service(corpus, tmp_path / "index")
     index.ensure()
     first = read_manifest(tmp_path / "index")[0]
     assert not index.is_stale()
-    (corpus / "two.txt").write_text("Bob lives in Rome.", encoding="utf-8")
+    (corpus / "three.txt").write_text("Carol lives in Oslo. She sails.", encoding="utf-8")
+    (corpus / "one.txt").write_text("Alice moved to Lyon.", encoding="utf-8")
+    (corpus / "two.txt").unlink()
     assert index.is_stale()
-    index.ensure()
-    assert read_manifest(tmp_path / "index")[0] != first
-    assert set(index.manifest.documents) == {"one", "two"}
+    assert set(index.ensure().documents) == {"one", "three"}
+    assert read_manifest(tmp_path / "index")[0] == first  # the same build, changed in place: no rebuild
+    assert not index.is_stale()
+    with index.snapshot().store.view() as view:
+        assert [s.text for s in view.sentences("one")] == ["Alice moved to Lyon."]
+        assert view.documents() == {"one": 1, "three": 2}
 
 
 def test_invalid_utf8_file_is_reported_and_skipped(tmp_path):
     corpus = make_corpus(tmp_path, good="Alice lives in Paris.")
     (corpus / "bad.txt").write_bytes(b"caf\xe9 au lait")
-    manifest = Service(corpus, tmp_path / "index").ensure()
-    assert manifest.documents == {"good": 1}
-    assert manifest.skipped == [{"path": "bad.txt", "reason": "not valid UTF-8 at byte 3"}]
+    state = Service(corpus, tmp_path / "index").ensure()
+    assert state.documents == {"good": 1}
+    assert state.skipped == [{"path": "bad.txt", "reason": "not valid UTF-8 at byte 3"}]
+
+
+def explode(*args, **kwargs):
+    raise RuntimeError("disk on fire")
 
 
 def test_a_crash_during_a_rebuild_leaves_the_previous_index_serving(tmp_path, monkeypatch):
@@ -48,18 +57,32 @@ def test_a_crash_during_a_rebuild_leaves_the_previous_index_serving(tmp_path, mo
     index.ensure()
     before = read_manifest(tmp_path / "index")
     (corpus / "two.txt").write_text("Bob lives in Rome.", encoding="utf-8")
-
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
     monkeypatch.setattr(qa.index, "split_and_annotate", explode)
     with pytest.raises(RuntimeError):
-        index.ensure()
+        index.ensure(rebuild=True)
     after = read_manifest(tmp_path / "index")
-    assert after[0] == before[0] and after[1].documents == {"one": 1}
+    assert after[0] == before[0]
+    with index.snapshot().store.view() as view:
+        assert view.documents() == {"one": 1}
     assert not [p for p in (tmp_path / "index" / "builds").iterdir() if p.name.startswith(".tmp-")]
     monkeypatch.undo()
     assert set(index.ensure().documents) == {"one", "two"}
+
+
+def test_a_crash_during_a_reconciliation_changes_nothing(tmp_path, monkeypatch):
+    corpus = make_corpus(tmp_path, one="Alice lives in Paris.")
+    index = Service(corpus, tmp_path / "index")
+    index.ensure()
+    (corpus / "two.txt").write_text("Bob lives in Rome.", encoding="utf-8")
+    (corpus / "one.txt").write_text("Alice lives in Lyon.", encoding="utf-8")
+    monkeypatch.setattr(qa.index, "split_and_annotate", explode)
+    with pytest.raises(RuntimeError):
+        index.ensure()
+    with index.snapshot().store.view() as view:
+        assert view.documents() == {"one": 1}
+        assert [s.text for s in view.sentences("one")] == ["Alice lives in Paris."]
+    monkeypatch.undo()
+    assert index.ensure().documents == {"one": 1, "two": 1}
 
 
 def test_a_foreign_index_directory_is_rebuilt_not_served(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -36,7 +37,7 @@ def test_every_route_is_documented_and_every_documented_path_exists(app):
         if method in {"get", "post", "put", "patch", "delete"}
     }
     routes = {
-        (rule.rule, method)
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)  # Flask's <doc_id> is OpenAPI's {doc_id}
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
         for method in rule.methods - HIDDEN_METHODS
@@ -138,3 +139,40 @@ def test_the_top_k_string_pattern_means_what_the_server_does(client, value, ok):
     assert response.status_code == (200 if ok else 400)
     if not ok:
         assert response.get_json()["error"]["code"] == "invalid_top_k"
+
+
+def test_writes_declare_the_bearer_scheme_and_their_auth_errors():
+    document = spec()
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]["bearerAuth"]["description"]
+    }
+    for method in ("put", "delete"):
+        operation = document["paths"]["/api/documents/{doc_id}"][method]
+        assert operation["security"] == [{"bearerAuth": []}]
+        assert {"400", "401", "403", "503"} <= set(operation["responses"])
+        assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
+        assert "Retry-After" in operation["responses"]["503"]["headers"]
+    assert "security" not in document["paths"]["/api/documents/{doc_id}"]["get"]  # reads stay open
+    put = document["paths"]["/api/documents/{doc_id}"]["put"]
+    assert set(put["requestBody"]["content"]) == {"text/plain", "application/json"}
+    assert {"200", "201", "413", "415"} <= set(put["responses"])
+
+
+@pytest.mark.parametrize(
+    "text, ok",
+    [("Some text.", True), (" x ", True), ("tab\there", True), ("", False), ("  \n\t", False), ("nul\x00", False),
+     ("bell\x07 x", False), ("del\x7f x", False), ("\u3000\u2003", False), ("\ufeff", True)],
+)
+def test_the_text_pattern_means_what_the_server_does(text, ok):
+    import re
+
+    from qa.corpus import DocumentError, validate_text
+    from qa.openapi import TEXT_PATTERN
+
+    assert bool(re.search(TEXT_PATTERN, text)) == ok
+    try:
+        validate_text(text)
+        accepted = True
+    except DocumentError:
+        accepted = False
+    assert accepted == ok

@@ -95,3 +95,21 @@ def test_a_broken_rule_file_is_ignored_and_the_old_rules_keep_serving(live, rule
     time.sleep(REFRESH * 10)
     assert service.snapshot().rules is before.rules
     assert ask(base_url, "When was the old mill zorbled?")[:1] == ["1998"]
+
+
+def test_files_copied_into_the_corpus_are_indexed_incrementally_without_a_rebuild(live, tmp_path):
+    base_url, app = live
+    service = app.extensions["qa"].service
+    before = service.snapshot()
+    corpus = tmp_path / "corpus"
+    staged = tmp_path / "grant.partial"
+    staged.write_text("The Zorblat Foundation announced a grant of $77 million on Tuesday.", encoding="utf-8")
+    staged.rename(corpus / "grant.txt")  # copied in the way a careful user does: whole, by a rename
+    wait_for(lambda: "$77 million" in ask(base_url, "How much did the Zorblat Foundation announce?"))
+    after = service.snapshot()
+    assert after.path == before.path and after.rules is before.rules  # the same build, changed in place
+    (corpus / "grant.txt").write_text("The Zorblat Foundation announced a grant of $12 million on Tuesday.", encoding="utf-8")
+    wait_for(lambda: "$12 million" in ask(base_url, "How much did the Zorblat Foundation announce?"))
+    (corpus / "grant.txt").unlink()
+    wait_for(lambda: get_json(base_url, "/api/documents/grant")[0] == 404)
+    assert service.snapshot().path == before.path

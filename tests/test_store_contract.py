@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from qa.records import Entity, Reference
-from qa.store import BODY, REFERS, TYPES, Annotated, Clause, DocumentFacts, Query
+from qa.store import BODY, REFERS, TYPES, Annotated, Clause, DocumentFacts, DocumentInfo, Query
 from qa.text import Sentence
 from qa.whoosh_store import WhooshStore
 from tests.rulesets import LEX
@@ -52,10 +52,12 @@ def store(request, tmp_path):
     store = request.param(tmp_path)
     with store.writer() as writer:
         texts = ("The port reopened on Monday.", "Oil prices rose at the port.", "The oil tanker paid $5 million.")
+        info = DocumentInfo("d1" * 32, "Port news", "2024-05-01", "The Gazette", " ".join(texts))
         writer.add("harbour", annotated("harbour", *texts, paragraphs=[0, 0, 1], entities=[[], [], money(texts[2])],
-                                        facts=DocumentFacts(headline="Port news", place="Elmford", country="Kenya", date="2024-05-01")))
+                                        facts=DocumentFacts(headline="Port news", place="Elmford", country="Kenya", date="2024-05-01")),
+                   info)
         writer.add("farm", annotated("farm", "Wheat prices fell.", "It sold oil seed.", references=[[], [Reference(0, 2, "It", "Elm Farm", "ORG", "pronoun")]],
-                                     refers=["", "Elm Farm"]))
+                                     refers=["", "Elm Farm"]), DocumentInfo("f1" * 32))
     yield store
     store.close()
 
@@ -161,6 +163,81 @@ def test_a_view_is_a_snapshot_and_a_later_view_sees_the_write(store):
         assert "late" not in before.documents()
     with store.view() as after:
         assert "late" in after.documents()
+
+
+def test_a_document_record_comes_back_with_its_sentence_count(store):
+    with store.view() as view:
+        harbour = view.document("harbour")
+        assert harbour.id == "harbour" and harbour.sentences == 3
+        assert harbour.info == DocumentInfo(
+            "d1" * 32, "Port news", "2024-05-01", "The Gazette",
+            "The port reopened on Monday. Oil prices rose at the port. The oil tanker paid $5 million.",
+        )
+        assert view.document("farm").info == DocumentInfo("f1" * 32)
+        assert view.document("nowhere") is None
+
+
+def test_every_sentence_of_a_document_in_order(store):
+    with store.view() as view:
+        assert [(s.index, s.paragraph) for s in view.sentences("harbour")] == [(0, 0), (1, 0), (2, 1)]
+        assert view.sentences("harbour")[2].entities[0].text == "$5 million"
+        assert view.sentences("nowhere") == []
+
+
+def test_digests_follow_adds_replacements_and_deletions(store):
+    with store.view() as view:
+        assert view.digests() == {"harbour": "d1" * 32, "farm": "f1" * 32}
+    with store.writer() as writer:
+        writer.delete("farm")
+        writer.add("farm", annotated("farm", "Barley rose."), DocumentInfo("f2" * 32))
+        writer.delete("harbour")
+    with store.view() as view:
+        assert view.digests() == {"farm": "f2" * 32}
+        assert view.documents() == {"farm": 1}
+        assert [s.text for s in view.sentences("farm")] == ["Barley rose."]
+
+
+def test_a_document_without_sentences_is_not_stored(store):
+    with store.writer() as writer:
+        writer.add("empty", annotated("empty"), DocumentInfo("e" * 64))
+    with store.view() as view:
+        assert view.document("empty") is None and "empty" not in view.digests() and "empty" not in view.documents()
+
+
+def test_documents_are_listed_sorted_by_id(store):
+    with store.writer() as writer:
+        for doc in ("zebra", "apple", "mango"):
+            writer.add(doc, annotated(doc, f"The {doc} grew."), DocumentInfo(doc[0] * 64))
+    with store.view() as view:
+        assert list(view.documents()) == ["apple", "farm", "harbour", "mango", "zebra"]
+
+
+def test_compaction_merges_many_small_writes_and_changes_no_content(store):
+    for n in range(12):
+        with store.writer() as writer:
+            doc = f"note{n:02d}"
+            if n % 3 == 0:
+                writer.delete("farm")
+                writer.add("farm", annotated("farm", f"Wheat prices fell {n} times.", "The farm sold oil seed."))
+            writer.add(doc, annotated(doc, f"Oil note number {n}."), DocumentInfo(f"{n:064d}"))
+    with store.view() as view:
+        before = (view.documents(), view.digests(), texts(view, view.search(words("oil"), 50)))
+    merged = False
+    while store.compact():  # merges a tier at a time, until nothing is worth merging
+        merged = True
+    assert merged
+    assert store.verify()
+    with store.view() as view:
+        after = (view.documents(), view.digests(), texts(view, view.search(words("oil"), 50)))
+        assert sorted(after[2]) == sorted(before[2])
+        assert after[:2] == before[:2]
+
+
+def test_a_store_verifies_after_writes(store):
+    assert store.verify()
+    with store.writer() as writer:
+        writer.add("late", annotated("late", "Oil spilled late."))
+    assert store.verify()
 
 
 def test_references_and_the_names_they_stand_for_are_stored_and_searched(store):
