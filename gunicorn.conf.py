@@ -64,8 +64,14 @@ limit_request_line = 8190
 # standard output, for the error log its standard error.
 accesslog = "-"
 errorlog = "-"
-# Client, time, request line, status, bytes, seconds taken, user agent.
-access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
+# The error log carries the service's own lines too (create_app hooks the `qa` loggers to it):
+# index builds, document writes, compactions, snapshot swaps and failures.
+loglevel = "info"
+# Client, time, method, path without its query string (questions asked by GET stay out of the
+# log), protocol, status, bytes, seconds taken, user agent.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+# A worker silent this long is restarted: a 2 MB document takes seconds to annotate on a PUT.
+timeout = 60
 
 # The control socket (gunicornc, since gunicorn 25.1) is OFF. By default it lives outside the project,
 # at $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl, one path for every gunicorn of the

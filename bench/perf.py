@@ -3,7 +3,7 @@
 Usage (from the repository root):
 
     python bench/perf.py [--squad ../shared/data/squad/dev-v1.1.json]
-        [--skip-large] [--skip-http] [--json] [--questions N] [--large-questions N]
+        [--skip-large] [--skip-http] [--skip-writes] [--json] [--questions N] [--large-questions N]
 
 Prints one table, each measurement next to its target:
 
@@ -26,6 +26,10 @@ Prints one table, each measurement next to its target:
   `make serve`) on 127.0.0.1, driven by a bounded threaded client (8
   concurrent, 1,000 requests, hard time limit), throughput ratio, and the
   server's RSS (master + workers, VmRSS);
+- document writes (bench/writes.py, unless --skip-writes): add, replace and
+  delete of a 30-sentence article through the service on the 48-article
+  index and on the replicated one, and ask latency on the 48 articles while
+  another process writes one article a second;
 - start-up: a fresh `python -m qa ask` with an existing index (wall time), a
   fresh process's import + Pipeline construction + first ask, and the first
   build of the article index (in process and as `python -m qa index`).
@@ -58,6 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.squad_corpus import load_squad, percentile, replicate, write_corpus  # noqa: E402
+from bench.writes import measure_ask_under_writes, measure_writes  # noqa: E402
 
 REGRESSION = ROOT / "tests" / "regression" / "questions.jsonl"
 ARTICLE_CORPUS = ROOT / "corpus"
@@ -78,6 +83,8 @@ TARGETS = {
     "squad_overhead": ("<=", 3.0),
     "build_ratio": (">=", 0.5),
     "http_ratio": (">=", 0.20),
+    "add_100k_p50": ("<=", 1000.0),
+    "ask_under_writes_p50": ("<=", 25.0),
 }
 
 
@@ -461,6 +468,24 @@ def rows_of(report: dict) -> list[tuple[str, str, str, str]]:
             add(f"build ratio, later builds (median of {ARTICLE_REBUILDS})", f"{build['ratio']:.2f}", "build_ratio", build["ratio"])
         else:
             add("build ratio (pipeline / bare)", f"{build['ratio']:.2f}", "build_ratio", build["ratio"])
+    if "writes" in report:
+        w = report["writes"]
+        rows.append(("-- document writes: one 30-sentence article through the service (as PUT/DELETE)", "", "", ""))
+        for name, key in (("squad-48", "squad"), (f"squad-48 x{REPLICAS}", "large")):
+            if key not in w:
+                continue
+            x = w[key]
+            for operation in ("add", "replace", "delete"):
+                ms = x[f"{operation}_ms"]
+                tkey = "add_100k_p50" if (key, operation) == ("large", "add") else None
+                add(f"{name} ({x['sentences_in_index']} sentences): {operation} p50 / p95 (ms)",
+                    f"{ms['p50']:.0f} / {ms['p95']:.0f}", tkey, ms["p50"])
+        if "ask" in w:
+            a = w["ask"]
+            add("squad-48: ask p50 / p95, no writes (ms)", f"{a['quiet_ms']['p50']:.1f} / {a['quiet_ms']['p95']:.1f}")
+            add(f"squad-48: ask p50 / p95, {a['write_rate_per_s']:g} write/s by another process (ms)",
+                f"{a['under_writes_ms']['p50']:.1f} / {a['under_writes_ms']['p95']:.1f}", "ask_under_writes_p50",
+                a["under_writes_ms"]["p50"])
     if "http" in report:
         h = report["http"]
         rows.append((f"-- HTTP: gunicorn 2 workers, {HTTP_CONCURRENCY} concurrent, {HTTP_REQUESTS} requests", "", "", ""))
@@ -501,6 +526,7 @@ def main(argv=None) -> int:
     parser.add_argument("--squad", default=DEFAULT_SQUAD, help=f"SQuAD v1.1 dev json (default {DEFAULT_SQUAD})")
     parser.add_argument("--skip-large", action="store_true", help=f"skip the {REPLICAS}x replicated corpus")
     parser.add_argument("--skip-http", action="store_true", help="skip the gunicorn measurements")
+    parser.add_argument("--skip-writes", action="store_true", help="skip the document write measurements")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--questions", type=int, default=500, help="SQuAD questions asked on the 48 articles (default 500)")
     parser.add_argument("--large-questions", type=int, default=200,
@@ -565,6 +591,10 @@ def main(argv=None) -> int:
         build = compare_build(seconds, manifest, pipeline.service.rules(), squad_corpus, tmp / "bare", "squad")
         report["squad"] = {"build": build, "latency": measure_latency(pipeline, sample, 1, "squad")}
         del pipeline
+        if not args.skip_writes:
+            log("squad: document writes, and asking while another process writes")
+            report["writes"] = {"squad": measure_writes(squad_corpus, squad_index),
+                                "ask": measure_ask_under_writes(squad_corpus, squad_index, sample)}
 
         # (c) that corpus replicated
         if not args.skip_large:
@@ -576,6 +606,9 @@ def main(argv=None) -> int:
             build = compare_build(seconds, manifest, pipeline.service.rules(), large_corpus, tmp / "bare", "large")
             report["large"] = {"build": build, "latency": measure_latency(pipeline, sample[: args.large_questions], 1, "large")}
             del pipeline
+            if not args.skip_writes:
+                log("large: document writes")
+                report.setdefault("writes", {})["large"] = measure_writes(large_corpus, large_index)
             shutil.rmtree(tmp / "large", ignore_errors=True)
 
         if not args.skip_http:

@@ -46,7 +46,7 @@ from qa.workers import annotated_documents
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into it changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"
 CURRENT = "current"
 BUILDS = "builds"

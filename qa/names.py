@@ -75,8 +75,10 @@ def _runs(text: str, lex: Lexicon) -> list[list[re.Match]]:
         word = tok.group()
         gap = text[current[-1].end() : tok.start()] if current else ""
         joinable = not current or gap == "" or (len(gap) == 1 and gap.isspace())  # \s? exactly
-        # The last character before the token other than white space ends a clause.
-        starts_clause = i == 0 or text[: tok.start()].rstrip()[-1:] in CLAUSE_ENDS
+        # The last character before the token other than white space ends a clause (read from the gap
+        # since the previous token, or that token's last character: linear in the sentence).
+        gap_before = text[tokens[i - 1].end() : tok.start()].rstrip() if i else ""
+        starts_clause = i == 0 or (gap_before[-1:] if gap_before else tokens[i - 1].group()[-1:]) in CLAUSE_ENDS
         if _is_capitalised(word) and joinable and not (starts_clause and not current and _common_word(word, lex)):
             current.append(tok)
             continue

@@ -63,3 +63,13 @@ def test_an_ordinal_opens_the_name_of_a_unit_only():
     assert ("ORG", "2nd Battalion Royal Border Rifles") in found and all(label != "ORDINAL" for label, _ in found)
     found = [(e.label, e.text) for e in annotate_sentence("It was her 3rd World Cup.", RULES)]
     assert ("ORDINAL", "3rd") in found and all(not text.startswith("3rd W") for _, text in found)
+
+
+def test_a_very_long_sentence_is_read_in_linear_time():
+    import time
+
+    text = "word " * 200_000 + "Jane Doe left."
+    started = time.perf_counter()
+    found = find_names(text, LEX)
+    assert time.perf_counter() - started < 5.0  # quadratic look-backs took minutes here
+    assert any(n.text == "Jane Doe" for n in found)
