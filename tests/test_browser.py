@@ -98,7 +98,7 @@ def test_a_question_typed_in_the_form_shows_the_answer_highlighted_in_its_senten
     sentence = first.locator("blockquote.sentence")
     expect(sentence).to_contain_text("$20 million in U.S. funding")
     assert "<mark>$20 million</mark>" in sentence.inner_html()
-    expect(first.locator(".text")).to_have_text("$20 million")
+    expect(first.locator(".text .answer-text")).to_have_text("$20 million")
     expect(p.locator("#analysis")).to_contain_text("NUM:money")
     expect(p.locator('input[name="q"]')).to_have_value("How much additional funding did Blinken announce?")
     assert "q=How+much+additional+funding" in p.url
@@ -197,3 +197,19 @@ def test_the_documents_page_lists_the_corpus_and_links_to_articles(page, live_se
     assert p.locator(".sentence").count() == 57
     # The stylesheet loaded under the Content-Security-Policy (the body's font is not the browser default).
     assert "system-ui" in p.evaluate("getComputedStyle(document.body).fontFamily")
+
+
+def test_runners_up_are_subdued_below_the_best_answer_and_a_value_sits_beside_it(page, live_server, tmp_path):
+    p = page.ask(live_server, "How much additional funding did Blinken announce?")
+    best = p.locator(".answer.best")
+    expect(best).to_have_count(1)
+    expect(best.locator(".value")).to_contain_text("= 20,000,000 USD")
+    runners = p.locator(".answer.runner-up")
+    assert runners.count() >= 1
+    # The stylesheet (no inline style: the CSP forbids it) makes them fainter and smaller, below the best one.
+    assert float(runners.first.evaluate("e => getComputedStyle(e).opacity")) < 1
+    assert best.evaluate("e => getComputedStyle(e).opacity") == "1"
+    assert runners.first.bounding_box()["y"] > best.bounding_box()["y"]
+    size = lambda locator: float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))  # noqa: E731
+    assert size(runners.first.locator(".text")) < size(best.locator(".text"))
+    p.screenshot(path=str(tmp_path / "runners-up.png"), full_page=True)
