@@ -13,7 +13,9 @@ from qa.api import result_json
 from qa.config import from_environment
 from qa.corpus import DocumentError
 from qa.evaluation import evaluate, format_table, read_suite, summarize
+from qa.forms import marked, value_text
 from qa.index import IndexBusy
+from qa.labels import YESNO
 from qa.pipeline import Pipeline, UnknownDocument
 
 
@@ -40,10 +42,18 @@ def cmd_ask(args, pipeline: Pipeline) -> int:
     if not result.answers:
         print("no answer found")
     for n, a in enumerate(result.answers, start=1):
-        s, e = a.span
         name = f"{a.canonical} (\"{a.text}\" in the sentence)" if a.canonical else a.text
+        if a.mention:
+            name += f" (\"{a.mention}\" in the sentence)"
+        if value_text(a.value) not in ("", a.text):  # "= 20,000,000 USD" for "$20 million"; nothing for "5"
+            name += f" = {value_text(a.value)}"
+        if a.type == YESNO:
+            name = f"{a.text}, by the clause in brackets"
         print(f"{n}. {name}   [{a.type}, score {a.score:.2f}, rule {a.rule}]")
-        print(f"   {a.doc}#{a.sentence_index}: {a.sentence[:s]}[{a.sentence[s:e]}]{a.sentence[e:]}")
+        if a.items:
+            print(f"   items: {' | '.join(a.sentence[s:e] for s, e in a.items)}")
+        shown = "".join(f"[{piece}]" if mark else piece for piece, mark in marked(a.sentence, a.items or [a.span]))
+        print(f"   {a.doc}#{a.sentence_index}: {shown}")
     return 0
 
 

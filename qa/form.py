@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 from qa.api import MAX_QUESTION_CHARS, ask, page_of_documents, pipeline, validate_count
 from qa.corpus import display_title
 from qa.errors import ApiError
+from qa.forms import marked, value_text
 
 bp = Blueprint("form", __name__)
 MAX_EXAMPLES = 8
@@ -32,67 +33,6 @@ def examples(corpus_dir: Path) -> tuple[str, ...]:
 def _read_examples(path: Path, mtime: int) -> tuple[str, ...]:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))[:MAX_EXAMPLES]
-
-
-def marked(sentence: str, spans) -> list[tuple[str, bool]]:
-    """Cut a sentence into pieces, each marked or not: the answer's span, or each item of a list answer.
-
-    >>> marked("Kenya, Peru and Chad sent envoys.", [(0, 5), (7, 11), (16, 20)])[:3]
-    [('Kenya', True), (', ', False), ('Peru', True)]
-    """
-    pieces, at = [], 0
-    for start, end in sorted(spans):
-        if start < at:
-            continue  # overlapping spans: the first one is marked
-        pieces += [(sentence[at:start], False), (sentence[start:end], True)]
-        at = end
-    pieces.append((sentence[at:], False))
-    return [(text, mark) for text, mark in pieces if text]
-
-
-BOUNDS = {"lower": "\u2265 ", "upper": "\u2264 "}  # "more than $5m": at least; "up to 30": at most
-
-
-def _amount(number) -> str:
-    """Return a number with thousands separators and no needless decimals (5000000 -> '5,000,000')."""
-    if isinstance(number, float) and not number.is_integer():
-        return f"{number:,.6f}".rstrip("0").rstrip(".")
-    return f"{int(number):,}"
-
-
-def value_text(value: dict | None) -> str:
-    """Return a normalised value as a reader sees it: '5,000,000 USD', '12.5%', '2022-02', '\u2248 3,000'.
-
-    >>> value_text({"kind": "money", "amount": 5000000, "currency": "USD"})
-    '5,000,000 USD'
-    >>> value_text({"kind": "percent", "amount": 45, "bound": "lower"})
-    '\u2265 45%'
-    """
-    if not value:
-        return ""
-    kind, amount = value.get("kind"), value.get("amount")
-    if kind == "money":
-        text = f"{_amount(amount)} {value.get('currency', '')}".strip()
-    elif kind == "percent":
-        text = f"{_amount(amount)} percentage points" if value.get("points") else f"{_amount(amount)}%"
-    elif kind == "multiple":
-        text = f"\u00d7{_amount(amount)}"
-    elif kind == "number":
-        text = f"no. {_amount(amount)}" if value.get("ordinal") else _amount(amount)
-    elif kind == "age":
-        text = f"{_amount(amount)} years old"
-    elif kind == "quantity":
-        text = f"{_amount(amount)} {value.get('unit', '')}".strip()
-    elif kind in ("date", "duration"):
-        text = value.get("iso") or ""
-        if not text:
-            return ""  # a date the text gives no calendar place to ("three days later")
-    else:
-        return ""
-    if value.get("qualifier"):
-        text += f" ({value['qualifier']})"
-    prefix = "\u2248 " if value.get("approximate") else ""
-    return prefix + BOUNDS.get(value.get("bound"), "") + text
 
 
 bp.add_app_template_global(marked)

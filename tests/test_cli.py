@@ -135,3 +135,14 @@ def test_a_running_server_serves_what_the_command_line_adds_and_removes(tmp_path
         assert get_json(base_url, question)[1]["answers"] == []
         assert get_json(base_url, "/api/documents/grant")[0] == 404
     app.extensions["qa"].service.stop()
+
+
+def test_ask_shows_a_value_beside_the_answer_and_not_a_bare_repeat(tmp_path, capsys):
+    from qa.cli import main
+    from tests.conftest import make_corpus
+
+    corpus = make_corpus(tmp_path, bridge="The new bridge will cost $5 million, and 5 firms bid for it.")
+    assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ask", "How much will the bridge cost?", "--top-k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "1. $5 million = 5,000,000 USD" in out
+    assert "5 = 5" not in out
