@@ -848,6 +848,10 @@ class _Builder:
                 if len(self.words(g)) > 1 and self.words(g)[0] in PARTICLES:
                     prep = self.words(g)[-1]  # "set up | in an old brewery"
                 end = self.np_end(g + 1)
+                if prep in ("with", "without"):
+                    # "in Hong Kong, with a secondary listing [in London]": the phrases after the noun are its own.
+                    while self.kind(end) == "PP" and self.kind(end + 1) == "NP" and not self.opens_clause(end + 1):
+                        end = self.np_end(end + 1)
                 p = self.gphrase(g + 1, end)
                 if p:
                     if prep == "by" and vg.voice == "passive" and clause["agent"] is None:

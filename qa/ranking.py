@@ -88,9 +88,14 @@ def score(candidate: Candidate, best_retrieval: float) -> dict[str, float]:
         "proximity": proximity(candidate),
         "confidence": candidate.confidence,
     }
-    parts["total"] = min(1.0, sum(WEIGHTS[k] * v for k, v in parts.items()) + FRAME_BONUS * candidate.frame)
+    parts["total"] = min(1.0, weighted(parts, candidate.frame))
     parts["frame"] = candidate.frame
     return {k: round(v, 4) for k, v in parts.items()}
+
+
+def weighted(parts: dict[str, float], frame: float) -> float:
+    """Return the weighted sum of the signals and the frame bonus, uncapped (it orders answers that reach 1)."""
+    return sum(WEIGHTS[k] * parts[k] for k in WEIGHTS) + FRAME_BONUS * frame
 
 
 def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: int = 3) -> list[Answer]:
@@ -127,13 +132,16 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
         count = previous.sentences + (previous.sentence_index != answer.sentence_index or previous.doc != answer.doc)
         best = answer if answer.score > previous.score else previous
         merged[key] = Answer(**{**best.__dict__, "sentences": count})
-    answers = []
+    answers, order = [], {}
     for answer in merged.values():
         bonus = MERGE_BONUS * (answer.sentences - 1)
         raw = round(min(1.0, answer.score + bonus), 4)
         if raw >= THRESHOLD:
             # The raw score ranks and abstains; the answer shows how often answers so scored are right.
             calibrated = rules.calibration.probability(raw, kind_of(analysis.answer_type, answer.scores.get("frame", 0) > 0))
-            answers.append(Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}}))
-    answers.sort(key=lambda a: (-a.scores["raw"], a.doc, a.sentence_index, a.span))
+            ranked = Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}})
+            answers.append(ranked)
+            # Past 1 the sum still tells answers apart: a frame's filler over a repeated name.
+            order[id(ranked)] = round(weighted(answer.scores, answer.scores.get("frame", 0.0)) + bonus, 4)
+    answers.sort(key=lambda a: (-order[id(a)], a.doc, a.sentence_index, a.span))
     return answers[:top_k]

@@ -320,3 +320,8 @@ def test_the_of_phrase_of_an_accusing_verb_is_the_verbs():
 def test_a_web_suffix_stays_in_its_word():
     c = clause("The effects of the dot.com recession hurt the firm.", "hurt")
     assert c.subject.text == "The effects of the dot.com recession"
+
+
+def test_the_phrases_after_a_with_phrase_belong_to_its_noun():
+    c = clause("The main office will be in Lima, with a second office in Quito.", "be")
+    assert [(a.preposition, a.phrase.text) for a in c.adjuncts] == [("in", "Lima"), ("with", "a second office in Quito")]

@@ -78,3 +78,15 @@ def test_answers_come_best_first_and_at_most_top_k():
     h = hit("Jane Doe and Tom Lee opened the bridge.", "opened", "bridge")
     answers = ranking.rank(analysis, [candidate(h, "Tom Lee", confidence=0.5), candidate(h, "Jane Doe", confidence=1.0)], RULES, top_k=1)
     assert [a.text for a in answers] == ["Jane Doe"]
+
+
+def test_answers_that_both_reach_the_cap_keep_their_order():
+    import dataclasses
+
+    analysis = analyze("Which firm did Jane Doe join?", RULES)
+    h = hit("Jane Doe left Acme Ltd to join Brix Ltd.", "Jane Doe", "join")
+    weak = dataclasses.replace(candidate(h, "Acme Ltd", "ORG"), frame=0.5)
+    strong = dataclasses.replace(candidate(h, "Brix Ltd", "ORG"), frame=0.9)
+    answers = ranking.rank(analysis, [weak, strong], RULES, top_k=3)
+    assert [a.scores["raw"] for a in answers] == [1.0, 1.0]  # both capped
+    assert [a.text for a in answers] == ["Brix Ltd", "Acme Ltd"]  # the stronger frame filler first
