@@ -273,6 +273,9 @@ def analyze(question: str, rules: Rules) -> Analysis:
     optional = frozenset(t.keyword for t in terms if stem(t.keyword) in {stem(w) for w in focus_words})
     # "what did police *use*", "when was it *supposed* to go off": words a sentence need not repeat.
     optional |= frozenset(t.keyword for t in terms if t.keyword in lex.light_words)
+    # "What is the *name* of X's wife": a sentence gives the name without saying "name".
+    if SINGLE_NAME.search(normalized):
+        optional |= frozenset(t.keyword for t in terms if t.keyword in ("name", "names"))
     yesno = yesno_frame(question, rules.grammar) if answer_type == YESNO_TYPE else None
     if yesno is not None and yesno.holder:
         # "Is Ann Lee the mayor?": a sentence naming another mayor answers "no" without naming her.

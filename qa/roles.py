@@ -57,12 +57,14 @@ class Titles:
 
     def _titles_in(self, question: str) -> tuple[tuple[str, ...], ...]:
         """Return the titles a question asks about, longest first, each as its canonical words."""
-        words = [w.rstrip(".") for w in re.findall(r"[\w.]+", question.lower())]
+        words = [w.rstrip(".") for w in re.findall(r"[\w.]+", question.lower().replace("\u2019", "'"))]
         found, i = [], 0
         while i < len(words):
             for phrase in self._by_first.get(words[i], ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
-                    found.append(tuple(self.canonical(w) for w in phrase))
+                    # "the senator's wife": a possessor's title is not the title asked about.
+                    if words[i + len(phrase) : i + len(phrase) + 1] != ["s"]:
+                        found.append(tuple(self.canonical(w) for w in phrase))
                     i += len(phrase) - 1
                     break
             i += 1

@@ -37,3 +37,12 @@ def test_the_president_refers_back_to_the_sentence_before():
 def test_honorifics_say_nothing_of_a_role():
     assert {"mr", "mrs", "dr"} <= TITLES.honorifics
     assert "president" not in TITLES.honorifics
+
+
+def test_a_name_after_a_family_relation_is_the_relatives(tmp_path):
+    from qa.pipeline import Pipeline
+    from tests.conftest import make_corpus
+
+    corpus = make_corpus(tmp_path, life="At college the senator met his future wife Orla, now a judge.")
+    answers = Pipeline(corpus, tmp_path / "index", refresh_interval=None).ask("What is the name of the senator's wife?").answers
+    assert answers and answers[0].text == "Orla"
