@@ -80,6 +80,7 @@ class Grammar:
     nominal: MappingProxyType  # noun -> (verbs, role of the "of" complement)
     role_nouns: MappingProxyType  # noun -> verbs
     role_verbs: MappingProxyType  # verb -> nouns
+    converses: MappingProxyType  # verb -> ((converse verb, preposition, forward), ...): "defeat" -> ("lose", "to", True)
     titles: frozenset  # title phrases, lower-case ("foreign secretary")
     honorifics: frozenset
     abbreviations: frozenset
@@ -237,6 +238,15 @@ def load_grammar(files: RuleFiles) -> Grammar:
                 role_verbs.setdefault(verb, [])
                 if entry[0][0].lower() not in role_verbs[verb]:
                     role_verbs[verb].append(entry[0][0].lower())
+    converses: dict[str, list] = {}
+    for entry in files.lines("words/converses.txt"):
+        if len(entry) != 3 or len(entry[2]) != 1:
+            raise RuleError(f"rules/words/converses.txt: '{entry[0][0]}': needs 'verbs | converse verbs | preposition'")
+        preposition = entry[2][0].lower()
+        for verb in entry[0]:
+            for other in entry[1]:
+                converses.setdefault(verb.lower(), []).append((other.lower(), preposition, True))
+                converses.setdefault(other.lower(), []).append((verb.lower(), preposition, False))
     titles, honorifics = set(), set()
     for entry in files.lines("words/titles.txt"):
         for alt in entry[0]:
@@ -253,6 +263,7 @@ def load_grammar(files: RuleFiles) -> Grammar:
         nominal=MappingProxyType(nominal),
         role_nouns=MappingProxyType(role_nouns),
         role_verbs=MappingProxyType({k: tuple(v) for k, v in role_verbs.items()}),
+        converses=MappingProxyType({k: tuple(v) for k, v in converses.items()}),
         titles=frozenset(titles),
         honorifics=frozenset(honorifics),
         abbreviations=frozenset(alt.lower() for entry in files.lines("abbreviations.txt") for alt in entry[0]),
@@ -375,7 +386,7 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
     """Fix the tagger's usual slips around verbs in place."""
 
     def closes_after(k: int) -> bool:
-        return k + 1 >= len(tokens) or tokens[k + 1].tag in (",", ".", ":", "IN", "CC")
+        return k + 1 >= len(tokens) or tokens[k + 1].tag in (",", ".", ":", "IN", "CC", "TO")
 
     relatives = grammar.words["relatives"]
     for k, tok in enumerate(tokens):
@@ -420,8 +431,17 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
         closes = after is None or after.tag in (",", ".", ":", "IN", "CC") or after.chunk.endswith("VP")
         if nxt.tag == "JJ" and nxt.chunk == "B-ADJP" and tok.tag in ("NN", "NNP") and tok.chunk.endswith("NP") and closes:
             nxt.tag, nxt.chunk = "NN", "I-NP"
-        # "the flooding", "the building": a gerund after a determiner is a noun.
-        if tok.tag == "DT" and tok.lower in DETERMINERS and (nxt.tag == "VBG" or (nxt.tag == "RB" and closes_after(k + 1))):
+        # "the next one": a determiner the chunker left out opens the noun phrase after it, adjectives included.
+        if tok.tag == "DT" and tok.chunk == "O" and tok.lower in DETERMINERS:
+            j = k + 1
+            while j < len(tokens) and tokens[j].tag.startswith("JJ"):
+                j += 1
+            if j > k + 1 and j < len(tokens) and tokens[j].tag in ("NN", "NNS", "CD"):
+                tok.chunk = "B-NP"
+                for m in range(k + 1, j + 1):
+                    tokens[m].chunk = "I-NP"
+        # "the flooding", "the building": a gerund after a determiner is a noun; so is "the final" closing a phrase.
+        if tok.tag == "DT" and tok.lower in DETERMINERS and (nxt.tag == "VBG" or (nxt.tag in ("RB", "JJ") and closes_after(k + 1))):
             tok.chunk, nxt.tag, nxt.chunk = "B-NP", "NN", "I-NP"
         # A participle tagged as a past tense right after "be" or "have" is still a verb.
         if tok.chunk.endswith("VP") and nxt.tag == "VBN" and nxt.chunk == "B-VP" and lemma(tok.lower, grammar) in ("be", "have"):

@@ -24,6 +24,7 @@ questions and sentences share one analysis. `same_predicate` is the caller's syn
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -495,6 +496,37 @@ def _names_for(fillers: list[Filler], parsed: Parse) -> list[Filler]:
     return named
 
 
+CONVERSE = 0.9  # a frame read through its converse verb ("X lost to Y" for "who defeated X") is a step away
+
+
+def converses(frame: Frame) -> list[Frame]:
+    """Return the frame told from the other side, once per converse verb (rules/words/converses.txt).
+
+    "Who defeated Jo?" (defeat; agent asked; patient Jo) is also "Jo lost to whom?"
+    (lose; adjunct-to asked; agent Jo), and back.
+    """
+    found = []
+    for verb, prep, forward in (frame.grammar.converses.get(frame.predicate, ()) if frame.grammar else ()):
+        # Roles of the first verb -> roles of its converse, and the reverse.
+        mapping = {"agent": f"adjunct-{prep}", "patient": "agent"} if forward else {"agent": "patient", f"adjunct-{prep}": "agent"}
+        arguments = []
+        for a in frame.arguments:
+            key = f"adjunct-{a.preposition}" if a.role == "adjunct" else a.role
+            role = mapping.get(key, key)
+            if role.startswith("adjunct-"):
+                arguments.append(Argument("adjunct", a.text, a.stems, role.split("-", 1)[1]))
+            else:
+                arguments.append(Argument(role, a.text, a.stems, ""))
+        found.append(
+            dataclasses.replace(
+                frame, predicate=verb, arguments=tuple(arguments), slot=mapping.get(frame.slot, frame.slot),
+                gap_role=mapping.get(frame.gap_role, frame.gap_role), rule=f"{frame.rule}/converse",
+                confidence=frame.confidence * CONVERSE,
+            )
+        )
+    return found
+
+
 def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]) -> list[Filler]:
     """Return the spans of the parsed sentence that fill the frame's slot, best first."""
     g = frame.grammar
@@ -504,6 +536,29 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
     if frame.slot == "identity":
         out += _identify(frame, parsed, g)
     sentence_stems = content_stems(parsed.sentence, g)
+    for other in converses(frame):
+        # The converse verb itself only: a synonym of a synonym ("employ", "work", "labour") is too far.
+        out += _fill_clauses(other, parsed, lambda a, b: False, sentence_stems)
+    out += _fill_clauses(frame, parsed, same_predicate, sentence_stems)
+    if frame.slot == "amount":
+        out += _premodified_amounts(frame, parsed, g)
+    if frame.slot == "place" and frame.predicate == "base":
+        out += _based(frame, parsed)
+    out += _names_for(out, parsed)
+    if frame.slot == "time":
+        out += _ranges(out, parsed)
+    best: dict[tuple[int, int], Filler] = {}
+    for f in out:
+        key = (f.start, f.end)
+        if key not in best or f.confidence > best[key].confidence:
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (-f.confidence, f.start))
+
+
+def _fill_clauses(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool], sentence_stems: frozenset) -> list[Filler]:
+    """Return the slot fillers of the clauses that state the frame's predicate and agree with its arguments."""
+    g = frame.grammar
+    out: list[Filler] = []
     for clause in parsed.clauses:
         match = _predicate(frame, clause, same_predicate)
         if not match:
@@ -521,17 +576,5 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
             text = parsed.sentence[ph.start:ph.end]
             conf = frame.confidence * match * agree * weight * (0.5 if _pronoun(ph) else 1.0)
             out.append(Filler(ph.start, ph.end, text, frame.slot, clause, f"{frame.rule}/{clause.rule}/{route}", conf, clause.negated))
-    if frame.slot == "amount":
-        out += _premodified_amounts(frame, parsed, g)
-    if frame.slot == "place" and frame.predicate == "base":
-        out += _based(frame, parsed)
-    out += _names_for(out, parsed)
-    if frame.slot == "time":
-        out += _ranges(out, parsed)
-    best: dict[tuple[int, int], Filler] = {}
-    for f in out:
-        key = (f.start, f.end)
-        if key not in best or f.confidence > best[key].confidence:
-            best[key] = f
-    return sorted(best.values(), key=lambda f: (-f.confidence, f.start))
+    return out
 

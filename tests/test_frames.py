@@ -206,3 +206,23 @@ def test_description_from_a_title_the_chunker_splits():
 
 def test_description_from_an_as_phrase():
     assert top("who is jo park", "Jo Park faces her first test as finance minister on Monday.") == "finance minister"
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answer",
+    [
+        ("Who defeated Jo Park in the final?", "Jo Park lost the final to Ann Lee.", "Ann Lee"),
+        ("Who did Jo Park lose to?", "Ann Lee beat Jo Park in straight sets.", "Ann Lee"),
+        ("Who employs Tom Reyes?", "Tom Reyes has worked for Brix Ltd since 2010.", "Brix Ltd"),
+    ],
+)
+def test_a_question_is_also_read_through_its_converse_verb(question, sentence, answer):
+    frame = question_frame(question, GRAMMAR)
+    fillers = fill(frame, parse(sentence, GRAMMAR), lambda a, b: False)
+    assert fillers and fillers[0].text == answer and "/converse/" in fillers[0].rule
+
+
+def test_a_converse_keeps_the_sides_apart():
+    # "Jo Park lost to Ann Lee" does not say who Ann Lee defeated was anyone but Jo Park.
+    frame = question_frame("Who defeated Ann Lee?", GRAMMAR)
+    assert not [f for f in fill(frame, parse("Jo Park lost to Ann Lee.", GRAMMAR), lambda a, b: False) if f.text == "Jo Park"]
