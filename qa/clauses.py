@@ -59,6 +59,7 @@ TOKEN = re.compile(
 )
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATIONS = frozenset({"not", "n't", "never"})
+SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})  # never objects: they open a clause
 MODALS_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away", "back", "through"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"})
@@ -431,6 +432,9 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
         closes = after is None or after.tag in (",", ".", ":", "IN", "CC") or after.chunk.endswith("VP")
         if nxt.tag == "JJ" and nxt.chunk == "B-ADJP" and tok.tag in ("NN", "NNP") and tok.chunk.endswith("NP") and closes:
             nxt.tag, nxt.chunk = "NN", "I-NP"
+        # "the ships [we] have committed": a subject pronoun after a noun opens a phrase (and a clause) of its own.
+        if nxt.tag == "PRP" and nxt.lower in SUBJECT_PRONOUNS and nxt.chunk == "I-NP" and tok.tag.startswith("NN"):
+            nxt.chunk = "B-NP"
         # "the next one": a determiner the chunker left out opens the noun phrase after it, adjectives included.
         if tok.tag == "DT" and tok.chunk == "O" and tok.lower in DETERMINERS:
             j = k + 1
@@ -761,10 +765,17 @@ class _Builder:
                     clause["subject"] = self.gphrase(self.np_start(a), a + 1)
             elif pk == "NP":
                 s0 = self.subject_start(prev)
+                contact = self.contact_relative(prev)
+                if contact is not None:
+                    s0 = prev
                 before = self.kind(s0 - 1)
                 clause["subject"] = self.gphrase(s0, prev + 1)
                 clause["subj_groups"] = (s0, prev + 1)
-                if before == "REL":
+                if contact is not None:
+                    # "the ships and aircraft we have committed": the noun before is the verb's object.
+                    clause["kind"], clause["rule"] = "relative", "relative-contact"
+                    clause["object_from"] = contact
+                elif before == "REL":
                     rel_word = self.words(s0 - 1)[0]
                     a = s0 - 2
                     if self.kind(a) == ",":
@@ -819,6 +830,19 @@ class _Builder:
                 if p:
                     phrases.append(p)
         return Parse(self.s, clauses, tuple(self.appositions), tuple(phrases))
+
+    def contact_relative(self, g: int) -> Phrase | None:
+        """Return the noun phrase a relative clause with no relative word is about, when group g opens one.
+
+        "the ships and aircraft | we | have committed": a subject pronoun right after a noun phrase.
+        """
+        grp = self.gr[g]
+        if grp.j - grp.i != 1 or self.t[grp.i].lower not in SUBJECT_PRONOUNS or self.kind(g - 1) != "NP":
+            return None
+        start = self.np_start(g - 1)
+        while self.kind(start - 1) == "CC" and self.kind(start - 2) == "NP":
+            start = self.np_start(start - 2)
+        return self.gphrase(start, g)
 
     def arguments(self, clause: dict, v: int) -> None:
         """Collect the objects, complement, by-agent and adjuncts after the verb group at v."""

@@ -325,3 +325,9 @@ def test_a_web_suffix_stays_in_its_word():
 def test_the_phrases_after_a_with_phrase_belong_to_its_noun():
     c = clause("The main office will be in Lima, with a second office in Quito.", "be")
     assert [(a.preposition, a.phrase.text) for a in c.adjuncts] == [("in", "Lima"), ("with", "a second office in Quito")]
+
+
+def test_a_relative_clause_without_a_relative_word_has_the_noun_before_as_its_object():
+    c = clause("This comes on top of the ships and aircraft we have already sent to the region.", "send")
+    assert c.kind == "relative" and c.subject.text == "we" and [o.text for o in c.objects] == ["the ships and aircraft"]
+    assert clause("He said they would go.", "go").objects == ()
