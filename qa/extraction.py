@@ -484,6 +484,24 @@ def sites(hit: Hit, lex: Lexicon, weight: float) -> list[Candidate]:
     return found
 
 
+SCALE_WORDS = frozenset({"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "mn", "per", "percent"})
+NUMBER_STAND_IN = 0.5  # below this type fit a bare number only stands in for the wanted kind (a sum, a period)
+
+
+def counts_a_noun(text: str, end: int, lex: Lexicon) -> bool:
+    """Tell whether the number ending at `end` counts the word after it ("120 soldiers", "17 people").
+
+    >>> from tests.rulesets import LEX
+    >>> counts_a_noun("sent 120 soldiers", 8, LEX), counts_a_noun("cost 40 million", 7, LEX), counts_a_noun("rose 5 in May", 6, LEX)
+    (True, False, False)
+    """
+    match = re.match(r"\s+([A-Za-z][\w'-]*)", text[end : end + 40])
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word not in SCALE_WORDS and word not in lex.stopwords
+
+
 def counted_fit(text: str, end: int, stems: frozenset[str]) -> float:
     """Return how well the words a quantity counts fit the question ("2 million [ethnic Germans]")."""
     after = re.split(r"[,;:.()\u2014\u201c\u201d\"]", text[end : end + COUNTED_REACH])[0]
@@ -723,6 +741,10 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
         candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
     candidates += named_descriptions(candidates, rules)
+    if 0 < labels.get("NUMBER", 0.0) < NUMBER_STAND_IN and "SIZE" not in labels:
+        # "how much will Britain spend": a bare number may stand for a sum, but not "[120] soldiers";
+        # "how large is the force" (a size) is answered by a count of it.
+        candidates = [c for c in candidates if c.label != "NUMBER" or not counts_a_noun(c.hit.text, c.end, lex)]
     if analysis.within:
         # "where in Chile": another country, or a city of one, is not in it.
         candidates = [c for c in candidates if not (c.label in PLACES or c.label == SITE) or not _outside(c, analysis.within, lex)]

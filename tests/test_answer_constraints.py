@@ -1,4 +1,4 @@
-"""'Where in X' questions: the answer lies inside X, so another country (or its city) is no answer."""
+"""Where in X questions, and what a bare number may stand for: the answer lies inside X; a count is no sum."""
 
 from __future__ import annotations
 
@@ -40,3 +40,11 @@ def test_another_country_does_not_answer_where_in(pipeline):
     answers = pipeline.ask("Where in Peru would the engineers most likely work?", top_k=5).answers
     assert answers and all(a.text != "France" for a in answers)
     assert any("Elmora" in a.text for a in answers)
+
+
+def test_a_count_of_things_is_no_sum_or_period(tmp_path):
+    corpus = make_corpus(tmp_path, aid="The agency will send 120 engineers to help with the relief effort in Peru.")
+    p = Pipeline(corpus, tmp_path / "index", refresh_interval=None)
+    assert all(a.text != "120" for a in p.ask("How much is the agency spending on the relief effort?", top_k=5).answers)
+    assert all(a.text != "120" for a in p.ask("How long will the engineers stay in Peru?", top_k=5).answers)
+    assert p.ask("How many engineers will the agency send?").answers[0].text == "120"
