@@ -730,7 +730,8 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
                 # A person answers "who is the Chilean president" when the sentence says so.
                 confidence = (1 - ROLE_SHARE) * confidence + ROLE_SHARE * role_fit(hit, e, analysis, lex, title_stems)
             candidates.append(Candidate(e.text, e.start, e.end, e.label, e.rule, confidence, weight, hit, e.canonical))
-        if DESCRIPTION in labels:
+        if DESCRIPTION in labels and not analysis.holder:
+            # "who is the chief executive of X" asks for a person, not what X is ("the country's largest bank").
             candidates.extend(descriptions(hit, analysis, rules, labels[DESCRIPTION]))
         if REASON in labels:
             candidates.extend(reasons(hit, rules, labels[REASON]))

@@ -1,6 +1,6 @@
 """Titles and roles: canonical title words, the titles a question asks about, what a sentence calls a person."""
 
-from tests.rulesets import LEX
+from tests.rulesets import LEX, RULES
 
 TITLES = LEX.titles
 
@@ -46,3 +46,19 @@ def test_a_name_after_a_family_relation_is_the_relatives(tmp_path):
     corpus = make_corpus(tmp_path, life="At college the senator met his future wife Orla, now a judge.")
     answers = Pipeline(corpus, tmp_path / "index", refresh_interval=None).ask("What is the name of the senator's wife?").answers
     assert answers and answers[0].text == "Orla"
+
+
+def test_who_holds_a_title_is_never_answered_by_a_description_of_the_firm():
+    from qa.entities import annotate_sentence
+    from qa.extraction import extract
+    from qa.question import analyze
+    from qa.records import Hit, Match
+
+    text = "Kelda Varo, the country's largest lender, is to cut 800 jobs."  # a name the rules take for a person's
+    matched = (Match(0, 5, "kelda", 0.5), Match(6, 10, "varo", 0.5))
+    hit = Hit("bank", 0, text, 1.0, 0, 1.0, matched, tuple(annotate_sentence(text, RULES)))
+    holder = analyze("Who is the chief executive of Kelda Varo?", RULES)
+    assert holder.holder and all(c.label != "DESCRIPTION" for c in extract(holder, [hit], RULES))
+    # A question about the firm itself is answered by the description.
+    about = analyze("What is Kelda Varo?", RULES)
+    assert any(c.label == "DESCRIPTION" for c in extract(about, [hit], RULES))
