@@ -14,7 +14,9 @@ against the best gold answer (an answer to an unanswerable question is
 wrong). Articles of even position (in each file's order) fit, odd ones
 check; the regression suite (one article) fits.
 
-The fit, per kind of question (coarse answer type, or YESNO): the answers
+The fit, per kind of question (coarse answer type, or YESNO; "article/" first
+when the question was asked of a document of at most ARTICLE_SCOPE
+sentences; those share one `article` table, fitted on the news articles): the answers
 are sorted by raw score and grouped in bins of at least MIN_BIN answers, the
 bins' shares right are made monotone by pool-adjacent-violators, and each
 bin becomes a knot (mean raw score, share right). A kind with fewer than
@@ -40,12 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.squad import answer_all  # noqa: E402
 from bench.squad_corpus import load_squad, write_corpus  # noqa: E402
-from qa.calibration import DEFAULT, Calibration, kind_of  # noqa: E402
+from qa.calibration import ARTICLE, DEFAULT, Calibration, kind_of  # noqa: E402
 from qa.evaluation import best, f1, read_suite  # noqa: E402
 
 RIGHT_F1 = 0.5  # an answer is right when its token F1 against the best gold answer reaches this
 MIN_BIN = 40  # answers a bin of the fit holds at least: fewer make a noisy share
 MIN_KIND = 200  # fitting answers a kind needs for a table of its own
+MIN_ARTICLE = 100  # fitting answers the article table needs (the news set's half gives about 110)
 RELIABILITY_BINS = 10
 REGRESSION = ROOT / "tests" / "regression" / "questions.jsonl"
 
@@ -92,7 +95,7 @@ def suite_records(name: str, suite: Path, corpus: Path, workdir: Path, split_by_
         right = bool(gold) and best(f1, top.text, gold) >= RIGHT_F1
         if top.canonical and gold:
             right = right or best(f1, top.canonical, gold) >= RIGHT_F1
-        kind = kind_of(result.question.answer_type, top.scores.get("frame", 0) > 0)
+        kind = kind_of(result.question.answer_type, top.scores.get("frame", 0) > 0, result.scope)
         split = "fit" if not split_by_doc or docs.index(item.get("doc") or "") % 2 == 0 else "check"
         rows.append({"dataset": name, "split": split, "raw": top.scores["raw"], "kind": kind, "right": right})
     return rows
@@ -134,16 +137,26 @@ def fit_table(rows: list[dict]) -> tuple[tuple[float, float], ...]:
         knots.append((raw, min(1.0, max(0.0, share))))
     if len(knots) == 1:
         knots.append((min(1.0, knots[0][0] + 0.01), knots[0][1]))
-    return tuple(knots)
+    # Inside a flat run only its two ends are needed: interpolation between them gives the same values.
+    kept = [k for i, k in enumerate(knots) if i in (0, len(knots) - 1) or not (knots[i - 1][1] == k[1] == knots[i + 1][1])]
+    return tuple(kept)
 
 
 def fit(rows: list[dict]) -> Calibration:
-    """Fit a table per kind with enough answers, and the default table on all."""
+    """Fit a table per kind with enough answers, the article table, and the default table on all.
+
+    The article table is fitted on the news articles' answers: the regression suite's article
+    is the one its questions were written against, which makes its answers right more often
+    than on a user's article.
+    """
     tables = {DEFAULT: fit_table(rows)}
+    article = [r for r in rows if r["kind"].startswith(ARTICLE + "/") and r["dataset"] == "news"]
+    if len(article) >= MIN_ARTICLE:
+        tables[ARTICLE] = fit_table(article)
     kinds = sorted({r["kind"] for r in rows})
     for kind in kinds:
         own = [r for r in rows if r["kind"] == kind]
-        if len(own) >= MIN_KIND:
+        if len(own) >= MIN_KIND and not kind.startswith(ARTICLE + "/"):
             tables[kind] = fit_table(own)
     return Calibration(MappingProxyType(tables))
 
@@ -178,7 +191,7 @@ def toml_text(calibration: Calibration, source: str) -> str:
     ]
     for kind, knots in calibration.tables.items():
         pairs = ", ".join(f"[{raw}, {p}]" for raw, p in knots)
-        lines.append(f"{kind} = [{pairs}]")
+        lines.append(f"{json.dumps(kind)} = [{pairs}]")
     return "\n".join(lines) + "\n"
 
 

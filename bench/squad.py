@@ -136,7 +136,7 @@ def answer_one(question: SquadQuestion) -> dict:
         "abstained": top is None,
         "score": round(top.score, 4) if top else None,
         "raw": top.scores.get("raw") if top else None,
-        "kind": kind_of(analysis.answer_type, top.scores.get("frame", 0) > 0) if top else None,
+        "kind": kind_of(analysis.answer_type, top.scores.get("frame", 0) > 0, result.scope) if top else None,
         "em": best(exact_match, predicted, golds),
         "f1": best(f1, predicted, golds),
         "sentence": (

@@ -24,6 +24,25 @@ class DocumentFacts:
     country: str | None = None
 
 
+def document_facts(facts, document=None) -> DocumentFacts:
+    """Return what values are read against from what the store knows of a document.
+
+    facts: its qa.store.DocumentFacts (dateline); document: its qa.store.StoredDocument or None.
+    The date given with the document comes first, then its dateline's; a full date
+    ("2024-05-01") dates relative expressions, a month alone does not.
+    """
+    given = document.info.date if document is not None else None
+    date = None
+    for text in (given, facts.date):
+        try:
+            date = datetime.date.fromisoformat(text) if text and len(text) == 10 else None
+        except ValueError:
+            date = None
+        if date is not None:
+            break
+    return DocumentFacts(date=date, country=facts.country)
+
+
 def with_values(answers: list[Answer], rules: Rules, facts: dict[str, DocumentFacts] | None = None) -> list[Answer]:
     """Return the answers, those of a quantity or date label with their value and the rule that read it."""
     found = []

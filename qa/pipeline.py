@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.extraction import extract
-from qa.forms import with_values
+from qa.forms import document_facts, with_values
 from qa.question import Analysis, analyze
 from qa.ranking import rank
 from qa.records import Answer, Hit
@@ -42,6 +42,7 @@ class Result:
     answers: list[Answer]
     hits: list[Hit] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    scope: int = 0  # how many sentences the search covered (one document's, or the index's)
 
 
 class Pipeline:
@@ -90,15 +91,17 @@ class Pipeline:
             if doc is not None and not view.has_document(doc):
                 raise UnknownDocument(doc)
             hits = retrieve(view, analysis, rules.lexicon, limit=MAX_HITS, doc=doc, strict=strict)
-        searched = time.perf_counter()
-        # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
-        candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
-        answers = [a for a in rank(analysis, candidates, rules, top_k=top_k) if a.score >= min_score]
-        answers = with_values(answers, rules)
+            scope = view.documents().get(doc, 0) if doc is not None else view.sentence_count()
+            searched = time.perf_counter()
+            # Only sentences that may answer are worth extracting from (chunking a sentence costs most).
+            candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
+            answers = [a for a in rank(analysis, candidates, rules, top_k=top_k, scope=scope) if a.score >= min_score]
+            # Dates are read against the document's own date (given with it, or its dateline's).
+            answers = with_values(answers, rules, {a.doc: document_facts(view.facts(a.doc), view.document(a.doc)) for a in answers})
         done = time.perf_counter()
         timings = {
             "analyze_ms": round((analyzed - started) * 1000, 2),
             "search_ms": round((searched - analyzed) * 1000, 2),
             "extract_rank_ms": round((done - searched) * 1000, 2),
         }
-        return Result(analysis, answers, hits, timings)
+        return Result(analysis, answers, hits, timings, scope)

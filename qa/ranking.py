@@ -98,8 +98,11 @@ def weighted(parts: dict[str, float], frame: float) -> float:
     return sum(WEIGHTS[k] * parts[k] for k in WEIGHTS) + FRAME_BONUS * frame
 
 
-def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: int = 3) -> list[Answer]:
-    """Return the best answers, merged by text, or none when nothing scores high enough."""
+def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: int = 3, scope: int | None = None) -> list[Answer]:
+    """Return the best answers, merged by text, or none when nothing scores high enough.
+
+    scope: how many sentences the search covered (it picks the calibration table).
+    """
     if not candidates:
         return []
     best_retrieval = max(c.hit.score for c in candidates)
@@ -138,7 +141,7 @@ def rank(analysis: Analysis, candidates: list[Candidate], rules: Rules, top_k: i
         raw = round(min(1.0, answer.score + bonus), 4)
         if raw >= THRESHOLD:
             # The raw score ranks and abstains; the answer shows how often answers so scored are right.
-            calibrated = rules.calibration.probability(raw, kind_of(analysis.answer_type, answer.scores.get("frame", 0) > 0))
+            calibrated = rules.calibration.probability(raw, kind_of(analysis.answer_type, answer.scores.get("frame", 0) > 0, scope))
             ranked = Answer(**{**answer.__dict__, "score": calibrated, "scores": {**answer.scores, "raw": raw}})
             answers.append(ranked)
             # Past 1 the sum still tells answers apart: a frame's filler over a repeated name.

@@ -123,3 +123,12 @@ def test_value_text_reads_every_kind():
     assert value_text({"kind": "quantity", "amount": 2.5, "unit": "km", "approximate": True}) == "\u2248 2.5 km"
     assert value_text({"kind": "money", "amount": 5000000, "currency": "GBP", "bound": "upper"}) == "\u2264 5,000,000 GBP"
     assert value_text(None) == ""
+
+
+def test_a_relative_date_is_read_against_the_documents_own_date(tmp_path):
+    from qa.pipeline import Pipeline
+    from tests.conftest import make_corpus
+
+    corpus = make_corpus(tmp_path, tunnel="---\ntitle: Tunnel opens\ndate: 2024-05-03\n---\nThe Elmford tunnel opened last Monday after a long delay.")
+    answer = Pipeline(corpus, tmp_path / "index", refresh_interval=None).ask("When did the Elmford tunnel open?").answers[0]
+    assert answer.text == "last Monday" and answer.value == {"kind": "date", "iso": "2024-04-29"}
