@@ -32,6 +32,7 @@ HAS_DIGIT = re.compile(r"\d")
 WORDS = re.compile(r"\w+")
 WORD_RUNS = re.compile(r"[^\W\ue000-\ue002]+")  # runs of known word characters in an exact string
 DIGIT = ("digit", "")
+START = 3  # plain substrings are indexed by their first characters, this many at most
 # How often a character is at a given position of English text, where letters' 0.07 is not near.
 CHAR_ODDS = {
     " ": 0.17, ",": 0.01, ".": 0.01, "-": 0.005, "'": 0.005, '"': 0.003, "(": 0.002, ")": 0.002,
@@ -174,17 +175,43 @@ class Screen:
                 bit <<= 1
             self.required.append(required)
         self.substrings = tuple((s, bits, _digits_search(s)) for s, bits in subs.items())
+        # Plain substrings are found in one pass over the text, indexed by their first two characters
+        # (one-character ones are looked up directly); those with digits in them need a regex, and a digit.
+        self.single = tuple((s, bits) for s, bits, search in self.substrings if search is None and len(s) == 1)
+        by_start: dict[str, list[tuple[str, int]]] = {}
+        for s, bits, search in self.substrings:
+            if search is None and len(s) > 1:
+                by_start.setdefault(s[:START], []).append((s, bits))
+        self.by_start = {start: tuple(entries) for start, entries in by_start.items()}
+        self.start_lengths = tuple(sorted({len(start) for start in self.by_start}))  # 2 and START
+        # Each with its longest literal piece, checked first: "20:3" must be in the text before "20:3\d+" is searched.
+        self.digit_searches = tuple(
+            (bits, max(s.split(DIGITS), key=len), search) for s, bits, search in self.substrings if search is not None
+        )
 
     def passing(self, text: str) -> list[bool]:
         """Return, per pattern, whether it may match text (False: it certainly does not)."""
         folded = fold(text)
-        held = self.digit if HAS_DIGIT.search(text) else 0
+        has_digit = HAS_DIGIT.search(text) is not None
+        held = self.digit if has_digit else 0
         lookup = self.words.get
         for word in text_words(text, folded):
             held |= lookup(word, 0)
-        for s, bits, search in self.substrings:
-            if held & bits != bits and (s in folded if search is None else search(folded) is not None):
+        for s, bits in self.single:
+            if s in folded:
                 held |= bits
+        starts, lengths = self.by_start, self.start_lengths
+        for i in range(len(folded) - 1):
+            for length in lengths:
+                entries = starts.get(folded[i : i + length])
+                if entries:
+                    for s, bits in entries:
+                        if held & bits != bits and folded.startswith(s, i):
+                            held |= bits
+        if has_digit:  # a substring with digits in it needs a digit in the text
+            for bits, anchor, search in self.digit_searches:
+                if held & bits != bits and anchor in folded and search(folded) is not None:
+                    held |= bits
         return [required & held == required for required in self.required]
 
 
