@@ -24,22 +24,16 @@ class DocumentFacts:
     country: str | None = None
 
 
-def document_facts(facts, document=None) -> DocumentFacts:
-    """Return what values are read against from what the store knows of a document.
+def document_facts(facts) -> DocumentFacts:
+    """Return what values are read against from what the store knows of a document (qa.store.DocumentFacts).
 
-    facts: its qa.store.DocumentFacts (dateline); document: its qa.store.StoredDocument or None.
-    The date given with the document comes first, then its dateline's; a full date
-    ("2024-05-01") dates relative expressions, a month alone does not.
+    A full date ("2024-05-01": given with the document, or its dateline's) dates relative
+    expressions; a month alone does not.
     """
-    given = document.info.date if document is not None else None
-    date = None
-    for text in (given, facts.date):
-        try:
-            date = datetime.date.fromisoformat(text) if text and len(text) == 10 else None
-        except ValueError:
-            date = None
-        if date is not None:
-            break
+    try:
+        date = datetime.date.fromisoformat(facts.date) if facts.date and len(facts.date) == 10 else None
+    except ValueError:
+        date = None
     return DocumentFacts(date=date, country=facts.country)
 
 

@@ -97,7 +97,7 @@ class Pipeline:
             candidates = extract(analysis, [hit for hit in hits if not hit.rejected], rules)
             answers = [a for a in rank(analysis, candidates, rules, top_k=top_k, scope=scope) if a.score >= min_score]
             # Dates are read against the document's own date (given with it, or its dateline's).
-            answers = with_values(answers, rules, {a.doc: document_facts(view.facts(a.doc), view.document(a.doc)) for a in answers})
+            answers = with_values(answers, rules, {a.doc: document_facts(view.facts(a.doc)) for a in answers})
         done = time.perf_counter()
         timings = {
             "analyze_ms": round((analyzed - started) * 1000, 2),

@@ -65,7 +65,10 @@ def coverage(text: str, context: tuple[str, ...], analysis: Analysis, idf: dict[
     """
     terms, optional = analysis.terms, analysis.optional
     found_tokens = lex.terms(text)
-    stems = {t[0] for t in found_tokens}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for stem_, s, e in found_tokens:
+        spans.setdefault(stem_, []).append((s, e))
+    stems = spans.keys()
     context_stems = {s for sentence in context for s in lex.stems(sentence)}
     refers_stems = set(lex.stems(refers)) if refers else set()
     # Optional terms add to the coverage when found and take nothing away when not.
@@ -81,8 +84,8 @@ def coverage(text: str, context: tuple[str, ...], analysis: Analysis, idf: dict[
             found = None
         if found:
             covered += weight * (1.0 if found == term.stems else VARIANT_CREDIT)
-            wanted = set(found)
-            matched.extend(Match(s, e, term.keyword, round(weight, 4)) for stem_, s, e in found_tokens if stem_ in wanted)
+            share = round(weight, 4)
+            matched.extend(Match(s, e, term.keyword, share) for stem_ in set(found) for s, e in spans[stem_])
         elif set(term.stems) <= refers_stems:
             covered += weight * REFERS_CREDIT  # "He resigned": the sentence holds the name through "he"
         else:

@@ -138,7 +138,10 @@ class StoreView(Protocol):
         """Return up to `before` sentences before and `after` after a sentence of a document, in order."""
 
     def facts(self, doc: str) -> DocumentFacts:
-        """Return what a document says of itself (empty facts for an unknown document)."""
+        """Return what a document says of itself (empty facts for an unknown document).
+
+        Its date is the one given with the document when there is one, else its dateline's.
+        """
 
     def documents(self) -> dict[str, int]:
         """Return every document id with its number of sentences, sorted by id."""

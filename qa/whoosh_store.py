@@ -17,6 +17,7 @@ segments and rewrites segments that are mostly deleted sentences.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import math
@@ -345,11 +346,23 @@ class WhooshView:
         fields = cache.get(docnum)
         if fields is None:
             fields = self._searcher.stored_fields(docnum)
-            fields.pop("info", None)  # a document's record and text: not kept for every hit
+            info = fields.pop("info", None)  # a document's record and text: not kept for every hit
+            if info and info.get("date"):
+                fields["given_date"] = info["date"]  # but its date is one of the document's facts
             cache[docnum] = fields
             if len(cache) > STORED_CACHE:
                 cache.popitem(last=False)
         return fields
+
+    def _cached(self, key: tuple, make):
+        """Return what make() builds for key, kept with this reader's stored fields (it never changes)."""
+        cache = self._stored
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = make()
+            if len(cache) > STORED_CACHE:
+                cache.popitem(last=False)
+        return value
 
     def search(self, query: Query, limit: int, doc: str | None = None) -> list[Found]:
         """Return the best sentences for a query, best first, ties by document number."""
@@ -362,16 +375,24 @@ class WhooshView:
 
     def sentence(self, ref: int) -> StoredSentence:
         """Return a sentence by its document number."""
+        return self._cached(("sentence", ref), lambda: self._sentence(ref))
+
+    def _sentence(self, ref: int) -> StoredSentence:
         fields = self._fields(ref)
+        self._stored[("at", fields["doc"], fields["index"])] = ref  # where its neighbours are looked for first
         text = fields["text"]
         entities = tuple(Entity.from_json(text, row) for row in fields.get("entities", []))
         references = tuple(Reference.from_json(text, row) for row in fields.get("references", []))
         return StoredSentence(fields["doc"], fields["index"], fields["paragraph"], text, entities, references, fields.get("refers", ""))
 
     def facts(self, doc: str) -> DocumentFacts:
-        """Return the facts stored with a document's first sentence."""
+        """Return the facts stored with a document's first sentence; the date given with it before its dateline's."""
         docnum = self._docnum(sentence_id(doc, 0))
-        return DocumentFacts.from_json(self._fields(docnum).get("facts") if docnum is not None else None)
+        if docnum is None:
+            return DocumentFacts()
+        fields = self._fields(docnum)
+        facts = DocumentFacts.from_json(fields.get("facts"))
+        return dataclasses.replace(facts, date=fields["given_date"]) if fields.get("given_date") else facts
 
     def _docnum(self, key: str) -> int | None:
         """Return the live document number of a sentence id (a replaced document's old ones are deleted)."""
@@ -388,14 +409,31 @@ class WhooshView:
 
     def neighbours(self, doc: str, index: int, before: int, after: int = 0) -> list[StoredSentence]:
         """Return the sentences around a sentence of a document, in order, without it."""
+        return list(self._cached(("neighbours", doc, index, before, after), lambda: tuple(self._neighbours(doc, index, before, after))))
+
+    def _neighbours(self, doc: str, index: int, before: int, after: int) -> list[StoredSentence]:
         found = []
+        at = self._stored.get(("at", doc, index))
         for number in [*range(index - before, index), *range(index + 1, index + after + 1)]:
             if number < 0:
                 continue
-            docnum = self._docnum(sentence_id(doc, number))
+            # A document's sentences are written together, in order: its neighbour is most likely next to it.
+            docnum = self._beside(at, doc, number - index) if at is not None else None
+            if docnum is None:
+                docnum = self._docnum(sentence_id(doc, number))
             if docnum is not None:
                 found.append(self.sentence(docnum))
         return found
+
+    def _beside(self, at: int, doc: str, offset: int) -> int | None:
+        """Return the document number `offset` away from `at` if it holds that sentence of doc, live."""
+        guess = at + offset
+        reader = self._searcher.reader()
+        if not 0 <= guess < reader.doc_count_all() or reader.is_deleted(guess):
+            return None
+        fields = self._fields(guess)
+        at_index = self._fields(at)["index"]
+        return guess if fields["doc"] == doc and fields["index"] == at_index + offset else None
 
     def documents(self) -> dict[str, int]:
         """Return every document id with its number of live sentences, sorted by id."""

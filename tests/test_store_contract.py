@@ -255,3 +255,29 @@ def test_a_document_s_facts_come_back(store):
         facts = view.facts("harbour")
         assert (facts.headline, facts.place, facts.country, facts.date) == ("Port news", "Elmford", "Kenya", "2024-05-01")
         assert view.facts("farm") == DocumentFacts() and view.facts("nowhere") == DocumentFacts()
+
+
+def test_neighbours_of_a_sentence_read_first_come_from_its_own_version(store):
+    """A sentence's neighbours are found beside it; a replaced or interleaved document never lends its own."""
+    with store.writer() as writer:
+        writer.add("canal", annotated("canal", "The canal opened.", "Barges used it.", "Tolls rose."))
+    with store.writer() as writer:
+        writer.delete("canal")
+        writer.add("lock", annotated("lock", "The lock gate broke.", "Boats waited."))
+        writer.add("canal", annotated("canal", "The canal was drained.", "Fish were moved.", "Work began."))
+    with store.view() as view:
+        (found,) = view.search(words("work began"), 1)
+        assert view.sentence(found.ref).text == "Work began."
+        assert [s.text for s in view.neighbours("canal", 2, before=2)] == ["The canal was drained.", "Fish were moved."]
+        (found,) = view.search(words("boats"), 1)
+        view.sentence(found.ref)
+        assert [s.text for s in view.neighbours("lock", 1, before=3, after=3)] == ["The lock gate broke."]
+
+
+def test_a_date_given_with_a_document_comes_before_its_datelines(store):
+    with store.writer() as writer:
+        writer.add("dated", annotated("dated", "The port reopened.", facts=DocumentFacts(date="2024-05-01")),
+                   DocumentInfo(digest="x", date="2024-06-02"))
+    with store.view() as view:
+        assert view.facts("dated").date == "2024-06-02"
+        assert view.facts("harbour").date == "2024-05-01"  # no date given: the dateline's
