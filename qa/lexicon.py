@@ -12,7 +12,7 @@ import re
 
 from qa.gazetteer import Gazetteer
 from qa.roles import Titles
-from qa.rulefiles import RuleFiles
+from qa.rulefiles import RuleError, RuleFiles
 from qa.text import SentenceSplitter, stem
 
 STOPWORDS = "words/stopwords.txt"
@@ -22,6 +22,7 @@ NUMBER_WORDS = "words/number_words.txt"
 ORG_WORDS = "words/org_words.txt"
 GROUP_NOUNS = "words/group_nouns.txt"
 DIRECTIONS = "words/directions.txt"
+PLACE_CUES = "words/place_cues.txt"
 THING_WORDS = "words/thing_words.txt"
 LOCATIVE_PREPOSITIONS = "words/locative_prepositions.txt"
 NEGATIONS = "words/negations.txt"
@@ -52,6 +53,7 @@ class Lexicon:
         self.abbreviations = files.words(ABBREVIATIONS)
         self.group_nouns = files.words(GROUP_NOUNS)
         self.directions = files.words(DIRECTIONS)
+        self.place_cues = self._place_cues(files)
         self.locative_prepositions = files.words(LOCATIVE_PREPOSITIONS)
         self.negations = files.words(NEGATIONS)
         self.light_words = files.words(LIGHT_WORDS)
@@ -89,6 +91,21 @@ class Lexicon:
             for word in other:
                 table.setdefault(word, set()).update(side)
         return {word: frozenset(opposites) for word, opposites in table.items()}
+
+    @staticmethod
+    def _place_cues(files: RuleFiles) -> re.Pattern | None:
+        """Return a pattern for the words that end right before a name of a place, with the label they give."""
+        cues: dict[str, str] = {}
+        for entry in files.lines(PLACE_CUES):
+            if len(entry) != 2 or entry[1][0] not in ("CITY", "REGION"):
+                raise RuleError(f"rules/{PLACE_CUES}: '{entry[0][0]}': needs 'cue words | CITY or REGION'")
+            for cue in entry[0]:
+                cues[cue.lower()] = entry[1][0]
+        if not cues:
+            return None
+        names = sorted(cues, key=len, reverse=True)
+        groups = "|".join(f"(?P<{cues[c]}_{i}>{re.escape(c).replace(chr(92) + ' ', chr(92) + 's+')})" for i, c in enumerate(names))
+        return re.compile(rf"\b(?:{groups})\s+$")
 
     @staticmethod
     def _synonym_groups(entries) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:

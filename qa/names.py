@@ -10,6 +10,7 @@ from qa.roles import CONNECTORS
 from qa.tagging import lexicon_tag
 
 # A word of a name; a hyphen before a lower-case word ends it ("[Geneva]-based", "[US]-led"), not "Anne-Marie".
+PLACE_CUE_REACH = 30  # characters before a name where its place word is looked for
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 TOKEN = re.compile(r"[^\W\d_](?:[\w.'\u2019&]|-(?![a-z]))*|\d[\w.,]*")
 CLAUSE_ENDS = frozenset(".:;!?\u201c\"(\u2014-")
@@ -28,6 +29,7 @@ CONFIDENCE = {
     "name-place-adjective": 0.8,  # "South American": an adjective made from a place
     "name-initial": 0.8,  # "Jane R. Smith": a middle initial is a person's
     "name-direction-of-place": 0.8,  # "northern Chile"
+    "name-after-place-word": 0.8,  # "the Argentine capital X", "the province of X" (rules/words/place_cues.txt)
     "group-noun-after-name": 0.8,  # "Kyrgyz authorities"
     "name-two-words": 0.6,  # two to four capitalised words, most often a person
     "name-with-place": 0.6,  # "Friends of East Africa": a long name holding a place
@@ -266,6 +268,11 @@ def find_names(text: str, lex: Lexicon) -> list[Name]:
         offset = text.index(rest[0], start + len(" ".join(words[:cut])))
         end = _trim_period(text, offset, offset + len(" ".join(rest)), lex)
         label, rule, confidence = _classify(text[offset:end].split(), bool(cut), lex)
+        if label in ("PERSON", "PROPER") and not cut and lex.place_cues is not None:
+            # "the Argentine capital [X]", "the province of [X]": the words before say what it is.
+            cue = lex.place_cues.search(text, max(0, offset - PLACE_CUE_REACH), offset)
+            if cue:
+                label, rule, confidence = cue.lastgroup.split("_")[0], "name-after-place-word", CONFIDENCE["name-after-place-word"]
         names.append(Name(offset, end, text[offset:end], label, rule, confidence, title))
     return names + _regions(text, names, lex) + _groups(text, names, lex)
 

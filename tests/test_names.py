@@ -73,3 +73,10 @@ def test_a_very_long_sentence_is_read_in_linear_time():
     found = find_names(text, LEX)
     assert time.perf_counter() - started < 5.0  # quadratic look-backs took minutes here
     assert any(n.text == "Jane Doe" for n in found)
+
+
+def test_a_place_word_before_a_name_types_it():
+    assert ("Velmora Nueva", "CITY") in labels("The talks moved to the Kelvish capital Velmora Nueva last week.")
+    assert ("Tarnholm", "CITY") in labels("Rain fell on the port of Tarnholm.")
+    assert ("Quessa", "REGION") in labels("Troops entered the province of Quessa.")
+    assert ("Ilsa Brandt", "PERSON") in labels("The minister, Ilsa Brandt, spoke.")
