@@ -42,7 +42,7 @@ MARKER_FIELDS = ("relation", "takes", "confidence")
 FRAME_FIELDS = ("slot", "gap", "confidence")
 WORD_CLASSES = (
     "copulas", "passive_auxiliaries", "subordinators", "relatives", "infinitive_complements",
-    "object_control", "of_verbs", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
+    "object_control", "of_verbs", "change_nouns", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
     "phrase_stops",
 )
 RELATIONS = frozenset({"reason", "purpose"})
@@ -81,7 +81,7 @@ class Grammar:
     nominal: MappingProxyType  # noun -> (verbs, role of the "of" complement)
     role_nouns: MappingProxyType  # noun -> verbs
     role_verbs: MappingProxyType  # verb -> nouns
-    converses: MappingProxyType  # verb -> ((converse verb, preposition, forward), ...): "defeat" -> ("lose", "to", True)
+    converses: MappingProxyType  # verb -> ((converse, preposition, forward, cause), ...): "defeat" -> ("lose", "to", True, False)
     titles: frozenset  # title phrases, lower-case ("foreign secretary")
     honorifics: frozenset
     abbreviations: frozenset
@@ -241,13 +241,13 @@ def load_grammar(files: RuleFiles) -> Grammar:
                     role_verbs[verb].append(entry[0][0].lower())
     converses: dict[str, list] = {}
     for entry in files.lines("words/converses.txt"):
-        if len(entry) != 3 or len(entry[2]) != 1:
-            raise RuleError(f"rules/words/converses.txt: '{entry[0][0]}': needs 'verbs | converse verbs | preposition'")
-        preposition = entry[2][0].lower()
+        if len(entry) not in (3, 4) or len(entry[2]) != 1 or (len(entry) == 4 and list(entry[3]) != ["cause"]):
+            raise RuleError(f"rules/words/converses.txt: '{entry[0][0]}': needs 'verbs | converse verbs | preposition [| cause]'")
+        preposition, cause = entry[2][0].lower(), len(entry) == 4
         for verb in entry[0]:
             for other in entry[1]:
-                converses.setdefault(verb.lower(), []).append((other.lower(), preposition, True))
-                converses.setdefault(other.lower(), []).append((verb.lower(), preposition, False))
+                converses.setdefault(verb.lower(), []).append((other.lower(), preposition, True, cause))
+                converses.setdefault(other.lower(), []).append((verb.lower(), preposition, False, cause))
     titles, honorifics = set(), set()
     for entry in files.lines("words/titles.txt"):
         for alt in entry[0]:
@@ -609,6 +609,9 @@ class _Builder:
         while True:
             if of and self.kind(end) == "PP" and self.words(end) == ["of"] and self.kind(end + 1) == "NP":
                 end += 2
+            elif self.kind(end) == "PP" and self.words(end) == ["in"] and self.kind(end + 1) == "NP" and \
+                    self.t[self.gr[end - 1].j - 1].lower in self.g.words["change_nouns"]:
+                end += 2  # "a fall | in mortgage lending": what changed
             elif self.kind(end) == "(" and self.kind(end + 1) == "NP" and self.kind(end + 2) == ")":
                 end += 3
             elif self.kind(end) == "CC" and self.kind(end + 1) == "NP" and self.kind(end + 2) not in ("VP", "POS"):

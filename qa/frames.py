@@ -506,9 +506,11 @@ def converses(frame: Frame) -> list[Frame]:
     (lose; adjunct-to asked; agent Jo), and back.
     """
     found = []
-    for verb, prep, forward in (frame.grammar.converses.get(frame.predicate, ()) if frame.grammar else ()):
+    for verb, prep, forward, cause in (frame.grammar.converses.get(frame.predicate, ()) if frame.grammar else ()):
         # Roles of the first verb -> roles of its converse, and the reverse.
         mapping = {"agent": f"adjunct-{prep}", "patient": "agent"} if forward else {"agent": "patient", f"adjunct-{prep}": "agent"}
+        if cause and not forward:
+            mapping["reason"] = "agent"  # "why did the bank suffer" asks what hit it
         arguments = []
         for a in frame.arguments:
             key = f"adjunct-{a.preposition}" if a.role == "adjunct" else a.role
@@ -538,7 +540,8 @@ def fill(frame: Frame, parsed: Parse, same_predicate: Callable[[str, str], bool]
     sentence_stems = content_stems(parsed.sentence, g)
     for other in converses(frame):
         # The converse verb itself only: a synonym of a synonym ("employ", "work", "labour") is too far.
-        out += _fill_clauses(other, parsed, lambda a, b: False, sentence_stems)
+        # A filler keeps the role the question asks for ("why": a reason, though it is what hit).
+        out += [dataclasses.replace(f, role=frame.slot) for f in _fill_clauses(other, parsed, lambda a, b: False, sentence_stems)]
     out += _fill_clauses(frame, parsed, same_predicate, sentence_stems)
     if frame.slot == "amount":
         out += _premodified_amounts(frame, parsed, g)

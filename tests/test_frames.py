@@ -226,3 +226,9 @@ def test_a_converse_keeps_the_sides_apart():
     # "Jo Park lost to Ann Lee" does not say who Ann Lee defeated was anyone but Jo Park.
     frame = question_frame("Who defeated Ann Lee?", GRAMMAR)
     assert not [f for f in fill(frame, parse("Jo Park lost to Ann Lee.", GRAMMAR), lambda a, b: False) if f.text == "Jo Park"]
+
+
+def test_why_something_suffered_is_what_hit_it():
+    frame = question_frame("Why have the farms suffered?", GRAMMAR)
+    fillers = fill(frame, parse("The farms have been hit by a fall in rainfall.", GRAMMAR), lambda a, b: False)
+    assert fillers and fillers[0].text == "a fall in rainfall" and "/converse/" in fillers[0].rule
