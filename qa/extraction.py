@@ -485,6 +485,7 @@ def sites(hit: Hit, lex: Lexicon, weight: float) -> list[Candidate]:
 
 
 SCALE_WORDS = frozenset({"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "mn", "per", "percent"})
+OTHER_COUNTED = 0.6  # type fit of a count of other things than the question's ("three [groups]" for "how many planes")
 NUMBER_STAND_IN = 0.5  # below this type fit a bare number only stands in for the wanted kind (a sum, a period)
 
 
@@ -500,6 +501,25 @@ def counts_a_noun(text: str, end: int, lex: Lexicon) -> bool:
         return False
     word = match.group(1).lower()
     return word not in SCALE_WORDS and word not in lex.stopwords
+
+
+def counts_other(text: str, end: int, focus: frozenset[str], lex: Lexicon) -> bool:
+    """Tell whether the number ending at `end` counts something other than the focus ("three [groups]").
+
+    Its words are those right after it, or after "of" ("hundreds of [people]"), up to punctuation.
+
+    >>> from tests.rulesets import LEX
+    >>> planes = LEX.word_variants("planes")
+    >>> counts_other("sold three ships", 10, planes, LEX), counts_other("sold three new planes", 10, planes, LEX), counts_other("rose 5 in May", 6, planes, LEX)
+    (True, False, False)
+    """
+    after = re.split(r"[,;:.()\u2014\u201c\u201d\"]", text[end : end + COUNTED_REACH])[0]
+    words = re.findall(r"[A-Za-z][\w'-]*", after)[:COUNTED_WORDS]
+    if words and words[0].lower() == "of":
+        words = [w for w in words[1:] if w.lower() not in lex.stopwords]
+    elif not counts_a_noun(text, end, lex):
+        return False
+    return bool(words) and not focus & {stem(w.lower()) for w in words}
 
 
 def counted_fit(text: str, end: int, stems: frozenset[str]) -> float:
@@ -707,6 +727,10 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
     labels = analysis.labels
     title_stems = _title_stems(analysis, lex)
     counted = analysis.word_stems | analysis.focus_stems
+    # What "how many X" counts: its focus, or the noun its frame asks the amount of.
+    things = analysis.focus_stems
+    if not things and analysis.frame is not None and analysis.frame.noun:
+        things = lex.word_variants(analysis.frame.noun)
     candidates = []
     for hit in hits:
         for e in hit.entities:
@@ -716,6 +740,9 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             confidence = e.confidence
             if e.label in QUANTITIES:
                 confidence = (1 - COUNTED_SHARE) * confidence + COUNTED_SHARE * counted_fit(hit.text, e.end, counted)
+            if e.label == "NUMBER" and analysis.answer_type == "NUM:count" and things:
+                if counts_other(hit.text, e.end, things, lex):
+                    weight *= OTHER_COUNTED
             if e.label in PLACES and analysis.coarse_type == "LOC" and not _after_locative(hit.text, e.start, lex):
                 weight *= NOT_LOCATIVE  # "based in [Paris]" answers where; "an expert on [Africa]" less so
             if analysis.holder and e.label not in ("PERSON", "PROPER"):

@@ -48,3 +48,18 @@ def test_a_count_of_things_is_no_sum_or_period(tmp_path):
     assert all(a.text != "120" for a in p.ask("How much is the agency spending on the relief effort?", top_k=5).answers)
     assert all(a.text != "120" for a in p.ask("How long will the engineers stay in Peru?", top_k=5).answers)
     assert p.ask("How many engineers will the agency send?").answers[0].text == "120"
+
+
+def test_a_count_of_other_things_fits_the_type_less(tmp_path):
+    text = (
+        "The carrier, which has been split into three divisions, will fly 40 new jets from its northern hub next year.\n"
+        "Its rival said it would run hundreds of extra flights over the holidays.\n"
+    )
+    p = Pipeline(make_corpus(tmp_path, air=text), tmp_path / "index", refresh_interval=None)
+    by_text = {a.text: a for a in p.ask("How many planes will the carrier fly from its northern hub?", top_k=3).answers}
+    assert by_text["40"].scores["type"] == 1.0  # "jets" are planes
+    assert by_text["three"].scores["type"] < 1.0  # "three divisions" are not
+    flights = p.ask("How many flights will the rival run over the holidays?").answers[0]
+    passengers = p.ask("How many passengers will the rival fly over the holidays?").answers
+    assert flights.text == "hundreds" and flights.scores["type"] == 1.0
+    assert all(a.scores["type"] < 1.0 for a in passengers if a.text == "hundreds")  # hundreds of flights
