@@ -32,16 +32,23 @@ def find_patterns(text: str, rules: Rules) -> list[Entity]:
     return sorted(entities, key=lambda e: e.start)
 
 
+def _part_of_name(start: int, end: int, label: str, name) -> bool:
+    """Tell whether a pattern match is a word of a longer name: an opening ordinal, a colour inside."""
+    if label == "ORDINAL":
+        return start == name.start  # "[2nd] Battalion X"
+    return label == "COLOR" and name.start <= start and end <= name.end and (start, end) != (name.start, name.end)
+
+
 def annotate_sentence(text: str, rules: Rules) -> list[Entity]:
     """Return every entity of one sentence, without document context."""
     entities = find_patterns(text, rules)
     numeric = [(e.start, e.end, e.label) for e in entities]
     for name in find_names(text, rules.lexicon):
         overlapping = [(s, e, label) for s, e, label in numeric if name.start < e and s < name.end]
-        if overlapping and not all(label == "ORDINAL" and s == name.start for s, e, label in overlapping):
+        if overlapping and not all(_part_of_name(s, e, label, name) for s, e, label in overlapping):
             continue  # "February" in "February 2022" is a date, not a name
-        if overlapping:  # "[2nd] Battalion X": the ordinal is part of the unit's name
-            entities = [x for x in entities if not (x.label == "ORDINAL" and x.start == name.start)]
+        if overlapping:  # "[2nd] Battalion X", "Committee of the [Red] Cross": part of the name
+            entities = [x for x in entities if not _part_of_name(x.start, x.end, x.label, name)]
         entities.append(Entity(name.start, name.end, name.text, name.label, name.rule, name.confidence))
     return sorted(entities, key=lambda e: (e.start, -e.end))
 

@@ -68,6 +68,16 @@ def _common_word(token: str, lex: Lexicon) -> bool:
     return lower is not None and not lower.startswith("NNP")
 
 
+def _of_the_name(tokens: list[re.Match], i: int, text: str) -> bool:
+    """Tell whether the "of" at token i opens "of the" and a capitalised word ("Committee [of the] Red Cross")."""
+    return (
+        i + 2 < len(tokens)
+        and tokens[i + 1].group() == "the"
+        and text[tokens[i + 1].end() : tokens[i + 2].start()] == " "
+        and _is_capitalised(tokens[i + 2].group())
+    )
+
+
 def _runs(text: str, lex: Lexicon) -> list[list[re.Match]]:
     """Group capitalised tokens into runs, allowing lower-case connectors inside."""
     tokens = list(TOKEN.finditer(text))
@@ -88,6 +98,17 @@ def _runs(text: str, lex: Lexicon) -> list[list[re.Match]]:
             current
             and word in CONNECTORS
             and joinable
+            and i + 1 < len(tokens)
+            and (_is_capitalised(tokens[i + 1].group()) or (word == "of" and _of_the_name(tokens, i, text)))
+            and text[tok.end() : tokens[i + 1].start()] == " "
+        ):
+            current.append(tok)
+            continue
+        if (  # "the International Committee of the Red Cross": "of the" inside a name
+            current
+            and word == "the"
+            and current[-1].group() == "of"
+            and text[current[-1].end() : tok.start()] == " "
             and i + 1 < len(tokens)
             and _is_capitalised(tokens[i + 1].group())
             and text[tok.end() : tokens[i + 1].start()] == " "

@@ -80,3 +80,23 @@ def test_a_place_word_before_a_name_types_it():
     assert ("Tarnholm", "CITY") in labels("Rain fell on the port of Tarnholm.")
     assert ("Quessa", "REGION") in labels("Troops entered the province of Quessa.")
     assert ("Ilsa Brandt", "PERSON") in labels("The minister, Ilsa Brandt, spoke.")
+
+
+def test_of_the_inside_a_name_keeps_it_whole():
+    found = labels("Aid arrived from the Federation of the Northern Isles on Monday.")
+    assert ("Federation of the Northern Isles", "ORG") in found
+    assert not any(text == "Federation" for text, _ in found)
+
+
+def test_of_the_before_lower_case_words_ends_the_name():
+    found = labels("The Federation of the poor districts met.")
+    assert not any("poor" in text for text, _ in found)
+
+
+def test_a_colour_word_inside_a_name_is_part_of_it():
+    from qa.entities import annotate_sentence
+
+    spans = {(e.text, e.label) for e in annotate_sentence("They thanked the Green Harbour Trust for its help.", RULES)}
+    assert ("Green Harbour Trust", "ORG") in spans
+    assert not any(label == "COLOR" for _, label in spans)
+    assert ("red", "COLOR") in {(e.text, e.label) for e in annotate_sentence("He wore a red coat.", RULES)}
