@@ -43,7 +43,7 @@ FRAME_FIELDS = ("slot", "gap", "confidence")
 WORD_CLASSES = (
     "copulas", "passive_auxiliaries", "subordinators", "relatives", "infinitive_complements",
     "object_control", "of_verbs", "change_nouns", "time_prepositions", "place_prepositions", "manner_prepositions", "amount_nouns",
-    "phrase_stops",
+    "phrase_stops", "phrasal_verbs",
 )
 RELATIONS = frozenset({"reason", "purpose"})
 TAKES = frozenset({"clause", "phrase", "gerund", "verb", "any"})
@@ -394,6 +394,16 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if nxt is None:
             break
+        # "the council set [up] the centre": a phrasal verb's particle before its object is no preposition.
+        if (
+            tok.tag.startswith("VB")
+            and nxt.tag in ("IN", "RP")
+            and k + 2 < len(tokens)
+            and tokens[k + 2].tag in ("DT", "PRP$", "CD", "NNP", "NNPS")
+            and f"{lemma(tok.lower, grammar, tok.tag)} {nxt.lower}" in grammar.words["phrasal_verbs"]
+        ):
+            nxt.tag, nxt.chunk = "RP", "B-PRT"
+            tokens[k + 2].chunk = "B-NP"
         modal_like = tok.tag == "MD" or tok.lower in ("do", "does", "did")
         if modal_like or (tok.lower in NEGATIONS and k and (tokens[k - 1].tag == "MD" or tokens[k - 1].lower in ("do", "does", "did"))):
             if nxt.tag in ("NN", "JJ", "VBP") or (nxt.tag == "NNS" and _verb_reading(nxt, grammar)):

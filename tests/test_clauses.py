@@ -84,6 +84,17 @@ def test_passive_clause_has_patient_subject_and_by_agent():
     assert (c.voice, text(c.subject), text(c.agent)) == ("passive", "The ferry company", "four passengers")
 
 
+def test_a_phrasal_verbs_particle_leaves_its_object_an_object():
+    c = clause("The villagers set up a small clinic in 1990.", "set")
+    assert (text(c.subject), [o.text for o in c.objects], c.voice) == ("The villagers", ["a small clinic"], "active")
+    c = clause("The rebels carried out the raid.", "carry")
+    assert [o.text for o in c.objects] == ["the raid"]
+    reduced = clause("The clinic, set up in 1990, treats 40 people a day.", "set", kind="participle")
+    assert reduced.voice == "passive"
+    walked = clause("She walked up the hill.", "walk")  # no phrasal verb: "up the hill" stays a place
+    assert not walked.objects and [a.preposition for a in walked.adjuncts] == ["up"]
+
+
 def test_negation_and_tense_are_reported():
     c = clause("The council will not approve the new road.", "approve")
     assert c.verb.negated and c.verb.tense == "future" and c.verb.modal == "will"
