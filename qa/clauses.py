@@ -57,6 +57,7 @@ TOKEN = re.compile(
     r"[A-Za-z]+(?=n['\u2019]t\b)|n['\u2019]t\b|['\u2019](?:s|re|ve|ll|d|m)\b|[£$€¥]"
     r"|(?:[A-Za-z]\.){2,}|\d+(?:[-.,:/]\d+)*[A-Za-z]*|\w+(?:-\w+|['\u2019](?!(?:s|re|ve|ll|d|m)\b)\w+|\.(?:com|net|org)\b)*|\S"
 )
+CURRENCY_SIGNS = frozenset("£$€¥")
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATIONS = frozenset({"not", "n't", "never"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})  # never objects: they open a clause
@@ -394,6 +395,16 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if nxt is None:
             break
+        # "the [£85] cost", "a [$5m] deal": a currency sign opens or continues the noun phrase of its amount.
+        if tok.word in CURRENCY_SIGNS and tok.chunk == "O" and (nxt.tag == "CD" or nxt.word[:1].isdigit()):
+            before = tokens[k - 1] if k else None
+            if before is not None and before.tag in ("DT", "PRP$", "POS") and before.chunk in ("O", "B-NP", "I-NP"):
+                if before.chunk == "O":
+                    before.chunk = "B-NP"
+                tok.chunk = "I-NP"
+            else:
+                tok.chunk = "B-NP"
+            nxt.chunk = "I-NP"
         # "the council set [up] the centre": a phrasal verb's particle before its object is no preposition.
         if (
             tok.tag.startswith("VB")

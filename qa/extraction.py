@@ -615,6 +615,8 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
             if not weak:
                 found.append(Candidate(e.text, e.start, e.end, e.label, rule, e.confidence, labels[e.label], hit, e.canonical, filler.confidence))
                 continue
+        if label == NP and analysis.coarse_type == "HUM" and GROUP in labels and names_group(filler.text, rules.lexicon):
+            label = GROUP  # "for whom": "[the elderly]", "sued by [three passengers]"
         if label not in labels:
             continue  # "which country": a filler naming none is the slot of another reading
         type_match = max(labels[label], FRAME_TYPE)

@@ -63,3 +63,10 @@ def test_a_count_of_other_things_fits_the_type_less(tmp_path):
     passengers = p.ask("How many passengers will the rival fly over the holidays?").answers
     assert flights.text == "hundreds" and flights.scores["type"] == 1.0
     assert all(a.scores["type"] < 1.0 for a in passengers if a.text == "hundreds")  # hundreds of flights
+
+
+def test_for_whom_is_answered_by_a_group_of_people(tmp_path):
+    text = "The mayor is expected to cut the £40 cost of a bus pass, for the elderly, from next spring.\n"
+    p = Pipeline(make_corpus(tmp_path, bus=text), tmp_path / "index", refresh_interval=None)
+    answers = p.ask("For whom will the mayor reduce the cost of a bus pass?", top_k=3).answers
+    assert answers and answers[0].text == "the elderly"

@@ -95,6 +95,11 @@ def test_a_phrasal_verbs_particle_leaves_its_object_an_object():
     assert not walked.objects and [a.preposition for a in walked.adjuncts] == ["up"]
 
 
+def test_a_currency_sign_stays_in_its_noun_phrase():
+    assert [o.text for o in clause("They paid the £85 fee on Monday.", "pay").objects] == ["the £85 fee"]
+    assert [o.text for o in clause("The board approved a $5m loan.", "approve").objects] == ["a $5m loan"]
+
+
 def test_negation_and_tense_are_reported():
     c = clause("The council will not approve the new road.", "approve")
     assert c.verb.negated and c.verb.tense == "future" and c.verb.modal == "will"
