@@ -395,6 +395,18 @@ def repair_tags(tokens: list[_Token], grammar: Grammar) -> None:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if nxt is None:
             break
+        # "is [Meeting] Point one of": a capitalised word inside a sentence, before a name, is part of the name.
+        if (
+            k
+            and tok.tag.startswith("VB")
+            and tok.word[:1].isupper()
+            and not tok.word.isupper()
+            and nxt.tag in ("NNP", "NNPS")
+            and tokens[k - 1].tag not in (".", ":", "``", "''", '"')
+        ):
+            tok.tag = "NNP"
+            tok.chunk = "I-NP" if tokens[k - 1].chunk.endswith("NP") and tokens[k - 1].tag.startswith("NNP") else "B-NP"
+            nxt.chunk = "I-NP"
         # "the [£85] cost", "a [$5m] deal": a currency sign opens or continues the noun phrase of its amount.
         if tok.word in CURRENCY_SIGNS and tok.chunk == "O" and (nxt.tag == "CD" or nxt.word[:1].isdigit()):
             before = tokens[k - 1] if k else None

@@ -100,6 +100,12 @@ def test_a_currency_sign_stays_in_its_noun_phrase():
     assert [o.text for o in clause("The board approved a $5m loan.", "approve").objects] == ["a $5m loan"]
 
 
+def test_a_capitalised_verb_form_inside_a_name_is_part_of_the_name():
+    c = clause("Viewers watched Breaking Point every night.", "watch")
+    assert c.objects and c.objects[0].text.startswith("Breaking Point")
+    assert not any(c.verb is not None and c.verb.lemma == "break" for c in parse("Viewers watched Breaking Point.", GRAMMAR).clauses)
+
+
 def test_negation_and_tense_are_reported():
     c = clause("The council will not approve the new road.", "approve")
     assert c.verb.negated and c.verb.tense == "future" and c.verb.modal == "will"
