@@ -286,7 +286,9 @@ def analyze(question: str, rules: Rules) -> Analysis:
     titles = lex.titles.titles_in(normalized)
     place_names = lex.gazetteer.place_names(normalized)
     negative, claims = polarity.asks(asked, lex)
-    focus_tag = next((tag for word, tag in tagged if focus and word == focus.split()[-1]), "")
+    # The focus's head noun says whether it is plural: "parts" in "parts of the world".
+    focus_head = focus.split(" of ")[0].split()[-1] if focus else ""
+    focus_tag = next((tag for word, tag in tagged if focus and word == focus_head), "")
     return Analysis(
         text=asked,
         normalized=normalized,

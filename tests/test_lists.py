@@ -64,4 +64,6 @@ def test_how_many_items_a_question_asks_for():
     assert analyze("Which three rivers cross the city?", RULES).count == 3
     assert analyze("Which rivers cross the city?", RULES).many
     assert not analyze("Which river crosses the city?", RULES).many
+    assert analyze("Which parts of the world does the firm serve?", RULES).many  # the head is "parts"
+    assert not analyze("Which part of the world does the firm serve?", RULES).many
     assert not analyze("How many rivers cross the city?", RULES).many
