@@ -321,6 +321,8 @@ def _agreement(frame: Frame, clause: Clause, roles: dict[str, Phrase], sentence_
             continue
         if arg.role in CORE_ROLES:
             ph = roles.get(arg.role)
+            if ph is None and arg.role == "complement" and frame.slot == "identity":
+                return CLASH  # "who is X's boss": a clause that calls no one anything identifies no one
             if ph is not None:
                 if _pronoun(ph):
                     score *= PRONOUN_ARG

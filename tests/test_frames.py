@@ -138,6 +138,12 @@ def test_identity_from_apposition():
     assert top("Who is the finance chief of the mill?", "Jo Park, the finance chief of the mill, resigned.") == "Jo Park"
 
 
+def test_identity_needs_what_the_clause_calls_its_subject():
+    # "is to cut" calls the bank nothing: its subject is no answer to "what is the bank's main market"
+    assert answers("What is the bank's main market?", "Harbour Bank, the region's main bank, is to cut 300 jobs.") == []
+    assert top("What is the bank's main market?", "Chile is the bank's main market.") == "Chile"
+
+
 def test_role_noun_answers_its_verb():
     assert top("Who heads the museum?", "The museum's director, Jo Park, said the wing would reopen.") == "Jo Park"
     assert top("Who runs the museum?", "Jo Park, head of the museum, said the wing would reopen.") == "Jo Park"
