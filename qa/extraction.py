@@ -485,6 +485,7 @@ def sites(hit: Hit, lex: Lexicon, weight: float) -> list[Candidate]:
 
 
 SCALE_WORDS = frozenset({"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "mn", "per", "percent"})
+TIMES = frozenset({"DATE", "TIME", "PERIOD"})  # labels of a time: never a noun phrase's answer to "what"
 OTHER_COUNTED = 0.6  # type fit of a count of other things than the question's ("three [groups]" for "how many planes")
 NUMBER_STAND_IN = 0.5  # below this type fit a bare number only stands in for the wanted kind (a sum, a period)
 
@@ -767,7 +768,9 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
         if SITE in labels:
             candidates.extend(sites(hit, lex, labels[SITE]))
         if NP in labels or GROUP in labels:
-            candidates.extend(phrases(hit, analysis, lex))
+            # "[last week]": a time is no thing, whatever phrase it makes ("what did X expose").
+            times = [(e.start, e.end) for e in hit.entities if e.label in TIMES and e.label not in labels]
+            candidates.extend(c for c in phrases(hit, analysis, lex) if not any(s <= c.start and c.end <= e for s, e in times))
         candidates.extend(quoted_names(hit, analysis))
         candidates.extend(frame_candidates(hit, analysis, rules))
     candidates += named_descriptions(candidates, rules)

@@ -70,3 +70,11 @@ def test_for_whom_is_answered_by_a_group_of_people(tmp_path):
     p = Pipeline(make_corpus(tmp_path, bus=text), tmp_path / "index", refresh_interval=None)
     answers = p.ask("For whom will the mayor reduce the cost of a bus pass?", top_k=3).answers
     assert answers and answers[0].text == "the elderly"
+
+
+def test_a_time_is_no_answer_to_what(tmp_path):
+    text = "The collapse last week of the Harbour Trust has cast light on weak checks at small lenders.\n"
+    p = Pipeline(make_corpus(tmp_path, trust=text), tmp_path / "index", refresh_interval=None)
+    answers = p.ask("What has the collapse of the Harbour Trust revealed?", top_k=5).answers
+    assert all(a.text != "last week" for a in answers)
+    assert p.ask("When did the Harbour Trust collapse?").answers[0].text == "last week"
