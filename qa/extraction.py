@@ -34,6 +34,7 @@ CONFIDENCE = {
     "noun-phrase-group": 0.8,  # "[ethnic Russians]": a group of people, for "who"
     "noun-phrase-title-subject": 1.0,  # "[The Chilean president] said": a role, subject of the question's verb
     "noun-phrase-title": 0.6,  # a role named without a name, elsewhere in the sentence
+    "noun-phrase-title-asked": 0.8,  # "[chairman and chief executive]" for "what post will X hold"
     "noun-phrase-kind": 1.0,  # the modifiers of the question's own noun, for "what kind of"
     "noun-phrase-question-head": 0.4,  # a phrase headed by the question's own noun: half an answer
     "noun-phrase-named": 1.0,  # "known as [Blue Mere]" for "what is it called"
@@ -193,6 +194,13 @@ def _noun_gerunds(sentence: list) -> list:
         if tag == "VBG" and before[1] == "NN" and before[2].endswith("NP") and closes and word.islower():
             tokens[k][2] = "I-NP"
     return tokens
+
+
+def _all_titles(words: list[str], lex: Lexicon) -> bool:
+    """Tell whether a phrase is made of titles only ("chairman and chief executive", "vice-president")."""
+    text = " ".join(w.lower().strip(",.") for w in words)
+    parts = [p for p in re.split(r"\s+(?:and|or|&)\s+|\s*,\s*", re.sub(r"^(?:the|a|an)\s+", "", text)) if p]
+    return bool(parts) and all(lex.titles.canonical(p) in lex.titles.words or lex.titles.titles_in(p) == (tuple(p.split()),) for p in parts)
 
 
 def names_group(phrase: str, lex: Lexicon) -> bool:
@@ -406,6 +414,10 @@ def phrases(hit: Hit, analysis: Analysis, lex: Lexicon) -> list[Candidate]:
             role = _role_in_clause(analysis, hit, start, end, asked, lex)
             rule = "noun-phrase-title-subject" if role == "subject" else "noun-phrase-title"
             found.append(Candidate(trimmed, start, end, "PERSON", "noun-phrase-title", CONFIDENCE[rule], labels["PERSON"] * TITLE_TYPE, hit))
+        if analysis.answer_type == "HUM:title" and not headed and _all_titles(words, lex):
+            # "what post will X hold": "[chairman and chief executive]" is a title, whatever else is near
+            found.append(_candidate(hit, start, end, DESCRIPTION, "noun-phrase-title-asked", 1.0))
+            continue
         if NP not in labels:
             continue
         inner = next(

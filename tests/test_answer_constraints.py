@@ -78,3 +78,11 @@ def test_a_time_is_no_answer_to_what(tmp_path):
     answers = p.ask("What has the collapse of the Harbour Trust revealed?", top_k=5).answers
     assert all(a.text != "last week" for a in answers)
     assert p.ask("When did the Harbour Trust collapse?").answers[0].text == "last week"
+
+
+def test_a_post_is_answered_by_titles(tmp_path):
+    text = "Ms Okafor is to become chairman and chief executive of the Harbour Trust, which owns a third of the ferry firm, in May.\n"
+    p = Pipeline(make_corpus(tmp_path, trust=text), tmp_path / "index", refresh_interval=None)
+    assert analyze("What posts will Ms Okafor hold at the Harbour Trust?", RULES).answer_type == "HUM:title"
+    answers = p.ask("What posts will Ms Okafor hold at the Harbour Trust?", top_k=3).answers
+    assert answers and answers[0].text == "chairman and chief executive"
