@@ -498,6 +498,7 @@ def sites(hit: Hit, lex: Lexicon, weight: float) -> list[Candidate]:
 
 SCALE_WORDS = frozenset({"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "mn", "per", "percent"})
 TIMES = frozenset({"DATE", "TIME", "PERIOD"})  # labels of a time: never a noun phrase's answer to "what"
+OFF_FRAME_REASON = 0.6  # a reason in a sentence without the question's predicate may be the reason for something else
 OTHER_COUNTED = 0.6  # type fit of a count of other things than the question's ("three [groups]" for "how many planes")
 NUMBER_STAND_IN = 0.5  # below this type fit a bare number only stands in for the wanted kind (a sum, a period)
 
@@ -776,7 +777,11 @@ def extract(analysis: Analysis, hits: list[Hit], rules: Rules) -> list[Candidate
             # "who is the chief executive of X" asks for a person, not what X is ("the country's largest bank").
             candidates.extend(descriptions(hit, analysis, rules, labels[DESCRIPTION]))
         if REASON in labels:
-            candidates.extend(reasons(hit, rules, labels[REASON]))
+            found_reasons = reasons(hit, rules, labels[REASON])
+            if hit.off_frame and analysis.frame is not None and analysis.frame.slot == "reason":
+                # "cut jobs because of falling profits" gives no reason why profitability suffered
+                found_reasons = [dataclasses.replace(c, confidence=c.confidence * OFF_FRAME_REASON) for c in found_reasons]
+            candidates.extend(found_reasons)
         if SITE in labels:
             candidates.extend(sites(hit, lex, labels[SITE]))
         if NP in labels or GROUP in labels:

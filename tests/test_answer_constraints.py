@@ -86,3 +86,13 @@ def test_a_post_is_answered_by_titles(tmp_path):
     assert analyze("What posts will Ms Okafor hold at the Harbour Trust?", RULES).answer_type == "HUM:title"
     answers = p.ask("What posts will Ms Okafor hold at the Harbour Trust?", top_k=3).answers
     assert answers and answers[0].text == "chairman and chief executive"
+
+
+def test_a_reason_for_another_relation_ranks_below_the_asked_one(tmp_path):
+    text = (
+        "Northgate Bank, the region's largest lender, is to cut 300 jobs as a result of falling profits.\n"
+        "Its profitability has been hit by a fall in farm lending in the south.\n"
+    )
+    p = Pipeline(make_corpus(tmp_path, bank=text), tmp_path / "index", refresh_interval=None)
+    answers = p.ask("Why has Northgate Bank's profitability suffered?", top_k=3).answers
+    assert answers and answers[0].text.startswith("a fall in farm lending")
