@@ -40,6 +40,7 @@ ABSENT = 0.6  # a named argument found nowhere in the sentence
 ELSEWHERE = 0.9  # a named argument found in the sentence, outside the clause
 PRONOUN_ARG = 0.75  # the clause has a pronoun where the question names the argument
 DERIVED = 0.8  # a nominalisation or role noun states the predicate less surely than a verb
+NOUN_OF = re.compile(r"\b([A-Za-z][\w-]*)\s+of\s+(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?(?=[£$€¥\d])")
 AMOUNT = re.compile(
     r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+(?:thousands|millions|billions))"
     r"|(?:[£$€¥]\s?)?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion|thousand|hundred|per\s?cent|percent|%)\b)?"
@@ -448,6 +449,9 @@ def _premodified_amounts(frame: Frame, parsed: Parse, grammar: Grammar) -> list[
             words = re.findall(r"\w+", arg.text.lower())
             if words:
                 heads.add(stem(words[-1]))
+    asked = set(heads)
+    if frame.noun:  # "how big a one-off [charge]": the noun whose amount is asked
+        asked.add(stem(re.findall(r"\w+", frame.noun.lower())[-1]))
     out = []
     for ph in parsed.phrases:
         words = re.findall(r"\w+", ph.text.lower())
@@ -457,6 +461,13 @@ def _premodified_amounts(frame: Frame, parsed: Parse, grammar: Grammar) -> list[
                     out.append(Filler(start, end, parsed.sentence[start:end], "amount", None, f"{frame.rule}/premodifier",
                                       frame.confidence * 0.7, False))
                     break
+    # "a one-off charge of [790m euros]", "a fine of [£5m]": the amount after the noun and "of".
+    for m in NOUN_OF.finditer(parsed.sentence):
+        if stem(m.group(1).lower()) in asked:
+            amount = AMOUNT.match(parsed.sentence, m.end())
+            if amount and re.search(r"\d", amount.group()):
+                out.append(Filler(amount.start(), amount.end(), amount.group(), "amount", None, f"{frame.rule}/noun-of-amount",
+                                  frame.confidence * 0.8, False))
     return out
 
 

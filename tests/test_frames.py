@@ -116,6 +116,11 @@ def test_amount_premodifier():
     assert top("How much will the stadium cost?", "The town plans a £90m stadium by the river.") == "£90m"
 
 
+def test_amount_after_the_asked_noun_and_of():
+    assert top("How big a fine did the club get?", "The club was given a fine of £5m on Monday.") == "£5m"
+    assert top("How big a charge will the cuts lead to?", "The cuts will lead to a one-off charge of 790m euros.") == "790m euros"
+
+
 def test_amount_object():
     assert top("How much did the club pay for the striker?", "The club paid £4m for the striker.") == "£4m"
 
