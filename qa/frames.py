@@ -45,7 +45,8 @@ AMOUNT = re.compile(
     r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+(?:thousands|millions|billions))"
     r"|(?:[£$€¥]\s?)?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion|thousand|hundred|per\s?cent|percent|%)\b)?"
     r"(?:\s(?:euros?|dollars?|pounds?|yen|yuan|francs?|rupees?|roubles?|rubles?|pesos?|dinars?|pence|cents?)\b)?"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?)\b(?:\s(?:million|billion|thousand|hundred))?",
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?)\b"
+    r"(?!-(?:off|time|way|sided|stop)\b)(?:\s(?:million|billion|thousand|hundred))?",  # not "a [one]-off charge"
     re.IGNORECASE,
 )
 
