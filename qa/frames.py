@@ -279,8 +279,11 @@ def _frame(q: str, m: re.Match, rule, grammar: Grammar) -> Frame | None:
     if noun and noun.split()[0].lower() in grammar.words["amount_nouns"]:
         slot = "amount"  # "what share of the problems has been solved": the answer is a figure
     lemma_ = clause.verb.lemma
+    particle = re.match(r"\s+(\w+)", p.sentence[clause.verb.end:])
+    if particle and f"{lemma_} {particle.group(1).lower()}" in grammar.words["phrasal_verbs"]:
+        lemma_ = f"{lemma_} {particle.group(1).lower()}"  # "how much did the lab bring in": the verb is "bring in"
     return Frame(q, lemma_, clause.voice, clause.negated, slot, gap_role, noun, tuple(args), None,
-                 tuple(grammar.role_verbs.get(lemma_, ())), rule.name, conf, grammar)
+                 tuple(grammar.role_verbs.get(clause.verb.lemma, ())), rule.name, conf, grammar)
 
 
 # "What is the name of the training ground": no clause states it; the name stands beside its noun.
@@ -347,10 +350,15 @@ def _agreement(frame: Frame, clause: Clause, roles: dict[str, Phrase], sentence_
     return score
 
 
-def _predicate(frame: Frame, clause: Clause, same_predicate: Callable[[str, str], bool]) -> float:
+def _predicate(frame: Frame, clause: Clause, same_predicate: Callable[[str, str], bool], sentence: str = "") -> float:
+    verb, _, particle = frame.predicate.partition(" ")
     for lemma_ in clause.lemmas:
         if lemma_ == frame.predicate or stem(lemma_) == stem(frame.predicate) or same_predicate(frame.predicate, lemma_):
             return 1.0 if clause.verb is not None else DERIVED
+        # "set up" asked, "[set] up" said: the verb with its particle after it
+        if particle and clause.verb is not None and lemma_ == verb and \
+                re.match(rf"\s+{re.escape(particle)}\b", sentence[clause.verb.end:], re.IGNORECASE):
+            return 1.0
     return 0.0
 
 
@@ -577,7 +585,7 @@ def _fill_clauses(frame: Frame, parsed: Parse, same_predicate: Callable[[str, st
     g = frame.grammar
     out: list[Filler] = []
     for clause in parsed.clauses:
-        match = _predicate(frame, clause, same_predicate)
+        match = _predicate(frame, clause, same_predicate, parsed.sentence)
         if not match:
             continue
         roles = roles_of(clause)

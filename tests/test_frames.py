@@ -116,6 +116,13 @@ def test_amount_premodifier():
     assert top("How much will the stadium cost?", "The town plans a £90m stadium by the river.") == "£90m"
 
 
+def test_a_phrasal_verb_is_the_predicate():
+    assert question_frame("Who set up the clinic?", GRAMMAR).predicate == "set up"
+    assert top("Who set up the clinic?", "The clinic was set up by two nurses.") == "two nurses"
+    raised = lambda a, b: (a, b) == ("bring in", "raise")  # the thesaurus says so
+    assert top("How much did the charity bring in last year?", "The charity spent £2m last year and raised just £1m.", raised) == "£1m"
+
+
 def test_amount_after_the_asked_noun_and_of():
     assert top("How big a fine did the club get?", "The club was given a fine of £5m on Monday.") == "£5m"
     assert top("How big a charge will the cuts lead to?", "The cuts will lead to a one-off charge of 790m euros.") == "790m euros"
