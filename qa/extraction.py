@@ -73,6 +73,7 @@ OTHER_TIME = 0.7  # type and confidence factor of a candidate from a sentence da
 FRAME_TYPE = 0.7  # type fit of a slot's filler of no expected label: the frame says it is the answer's place
 # The label of a slot's filler when no entity of an expected label fills it.
 SLOT_LABELS = {"reason": REASON, "purpose": REASON, "description": DESCRIPTION, "manner": REASON, "place": SITE}
+WIDER_ENTITY = 15  # characters an amount or date may add around a slot's filler and still answer for it ("About 1,100")
 FRAME_ENTITY_SHARE = 0.6  # an entity of a weakly expected label answers for its filler only when it is most of it
 
 def _words(text: str) -> set[str]:
@@ -622,6 +623,11 @@ def frame_candidates(hit: Hit, analysis: Analysis, rules: Rules) -> list[Candida
             continue
         label = SLOT_LABELS.get(filler.role, NP)
         inside = [e for e in hit.entities if filler.start <= e.start and e.end <= filler.end and labels.get(e.label)]
+        if not inside:
+            # "[About 1,100]" for the filler "1,100": an entity a little wider than the filler is its answer
+            inside = [e for e in hit.entities if e.start <= filler.start and filler.end <= e.end and labels.get(e.label)
+                      and (e.label in QUANTITIES or e.label == "DATE")
+                      and (e.end - e.start) - (filler.end - filler.start) <= WIDER_ENTITY]
         if inside:
             e = max(inside, key=lambda e: (labels[e.label], e.end - e.start, -e.start))
             # "an old [Guinness] brewery": a name inside the place is not the place.

@@ -96,3 +96,10 @@ def test_a_reason_for_another_relation_ranks_below_the_asked_one(tmp_path):
     p = Pipeline(make_corpus(tmp_path, bank=text), tmp_path / "index", refresh_interval=None)
     answers = p.ask("Why has Northgate Bank's profitability suffered?", top_k=3).answers
     assert answers and answers[0].text.startswith("a fall in farm lending")
+
+
+def test_an_amount_a_little_wider_than_the_frames_filler_answers(tmp_path):
+    text = "About 400 jobs will go in the print works while 250 and 90 will go in sales and design respectively.\n"
+    p = Pipeline(make_corpus(tmp_path, works=text), tmp_path / "index", refresh_interval=None)
+    answers = p.ask("How many jobs will go in the print works?", top_k=3).answers
+    assert answers and answers[0].text == "About 400" and answers[0].rule.startswith("frame:")
