@@ -201,13 +201,19 @@ def documents():
     return response
 
 
-def document_json(doc_id: str) -> dict:
-    """Return the API's body of one document: metadata, text and numbered sentences, from one snapshot."""
+def load_document(doc_id: str):
+    """Return a document and its sentences, read from one snapshot; 404 unknown_doc when there is none."""
     with pipeline().service.snapshot().store.view() as view:
         document = view.document(doc_id)
         sentences = view.sentences(doc_id) if document is not None else []
     if document is None:
         raise ApiError(404, "unknown_doc", f"no document with id {doc_id!r}")
+    return document, sentences
+
+
+def document_json(doc_id: str) -> dict:
+    """Return the API's body of one document: metadata, text and numbered sentences, from one snapshot."""
+    document, sentences = load_document(doc_id)
     info = document.info
     return {
         "id": doc_id,

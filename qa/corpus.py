@@ -260,7 +260,8 @@ def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     return documents, skipped
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (a rename into it) durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -288,7 +289,7 @@ def write_document(corpus_dir: Path, doc_id: str, data: bytes) -> bool:
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return replaced
 
 
@@ -300,7 +301,7 @@ def remove_document(corpus_dir: Path, doc_id: str) -> bool:
         os.rename(target, staged)
     except FileNotFoundError:
         return False
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     staged.unlink(missing_ok=True)
     return True
 

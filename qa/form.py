@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 
-from qa.api import MAX_QUESTION_CHARS, ask, page_of_documents, pipeline, validate_count
+from qa.api import MAX_QUESTION_CHARS, ask, load_document, page_of_documents, pipeline, validate_count
 from qa.corpus import display_title
 from qa.errors import ApiError
 from qa.forms import marked, value_text
@@ -94,11 +94,7 @@ def documents():
 @bp.get("/documents/<path:doc_id>")
 def article(doc_id: str):
     """Show a document: its metadata and its numbered sentences, each with an anchor (#s<index>)."""
-    with pipeline().service.snapshot().store.view() as view:
-        document = view.document(doc_id)
-        sentences = view.sentences(doc_id) if document is not None else []
-    if document is None:
-        raise ApiError(404, "unknown_doc", f"no document with id {doc_id!r}")
+    document, sentences = load_document(doc_id)
     info = document.info
     paragraphs = [list(group) for _, group in itertools.groupby(sentences, key=lambda s: s.paragraph)]
     return render_template(

@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.corpus import DigestCache, Document, DocumentError, Skipped, fingerprint, read_corpus, read_document
+from qa.corpus import DigestCache, Document, DocumentError, Skipped, fingerprint, fsync_dir, read_corpus, read_document
 from qa.entities import split_and_annotate
 from qa.rules import Rules
 from qa.store import Annotated, DocumentInfo
@@ -337,7 +337,7 @@ def build(corpus_dir: Path, index_dir: Path, rules: Rules, progress=None) -> Man
                 # Not ours (a real directory): set it aside rather than delete what we did not write.
                 os.rename(current, index_dir / f"{CURRENT}.foreign-{stamp}")
             os.replace(link, current)
-            _fsync_dir(index_dir)
+            fsync_dir(index_dir)
     except BaseException:
         if store is not None:
             store.close()
@@ -346,14 +346,6 @@ def build(corpus_dir: Path, index_dir: Path, rules: Rules, progress=None) -> Man
     _remove_old_builds(index_dir, keep={stamp})
     log.info("index build: %d documents in %.2fs (rules %s), swapped in as %s", total, manifest.built_seconds, rules.digest[:12], stamp)
     return manifest
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
